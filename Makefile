@@ -1,0 +1,60 @@
+# The two commands of the README: `make book` builds the website, `make test` runs every test.
+# Both create .venv and install the pinned dependencies on first use, and skip that afterwards.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+CHROMIUM := /usr/bin/chromium
+
+# TensorFlow's C++ log lines would land in notebook outputs and break nbval; the oneDNN switch
+# keeps TF's CPU results bit-stable. Matplotlib draws without a screen.
+export TF_CPP_MIN_LOG_LEVEL := 2
+export TF_ENABLE_ONEDNN_OPTS := 0
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+
+.PHONY: book test test-lib test-notebooks test-site build-strict serve bench system-deps clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	@echo "The website is in $(CURDIR)/_build/html: open $(CURDIR)/_build/html/index.html"
+
+# Headless Chromium for the website tests, from Debian's packages (never a downloaded browser).
+system-deps:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The website tests need Debian's chromium: run 'sudo apt-get install chromium'"; exit 1; \
+	  fi; \
+	fi
+
+test: $(STAMP) system-deps
+	$(MAKE) --no-print-directory test-lib test-notebooks test-site
+
+test-lib: $(STAMP)
+	$(BIN)/pytest -m "not website" -n 2 -q
+
+test-notebooks: $(STAMP)
+	$(BIN)/pytest --nbval notebooks -n 2 -q -p no:randomly
+
+# A clean, warnings-as-errors build, then the browser tests on it.
+test-site: $(STAMP) system-deps
+	rm -rf _build/html _build/jupyter_execute
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	$(BIN)/pytest -m website -q
+
+serve: book
+	$(BIN)/python -m http.server --directory _build/html 8000 --bind 127.0.0.1
+
+bench: $(STAMP)
+	$(BIN)/python -m tconv_lib.bench
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis

@@ -1,0 +1,37 @@
+"""tconv_lib: numpy reference implementations for the course "Transposed Convolution, from matrices to frameworks".
+
+Importing it loads numpy only: no torch, tensorflow or matplotlib (``tconv_lib.viz`` imports
+matplotlib when you use it).
+"""
+from .conv import conv, conv_matrix
+from .shapes import conv_output_size, conv_transpose_output_size, output_padding_for
+from .tf import (
+    tf_args_for_torch,
+    tf_conv_transpose,
+    tf_filters_to_torch,
+    tf_output_size_range,
+    tf_padding,
+    torch_args_for_tf,
+    torch_weight_to_tf,
+)
+from .transpose import METHODS, conv_transpose, flip_weight, insert_zeros
+
+__all__ = [
+    "METHODS",
+    "conv",
+    "conv_matrix",
+    "conv_output_size",
+    "conv_transpose",
+    "conv_transpose_output_size",
+    "flip_weight",
+    "insert_zeros",
+    "output_padding_for",
+    "tf_args_for_torch",
+    "tf_conv_transpose",
+    "tf_filters_to_torch",
+    "tf_output_size_range",
+    "tf_padding",
+    "torch_args_for_tf",
+    "torch_weight_to_tf",
+]
+__version__ = "0.1.0"
