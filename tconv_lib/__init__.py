@@ -14,7 +14,7 @@ from .tf import (
     torch_args_for_tf,
     torch_weight_to_tf,
 )
-from .transpose import METHODS, conv_transpose, flip_weight, insert_zeros
+from .transpose import METHODS, conv_transpose, flip_weight, insert_zeros, overlap_counts
 
 __all__ = [
     "METHODS",
@@ -26,6 +26,7 @@ __all__ = [
     "flip_weight",
     "insert_zeros",
     "output_padding_for",
+    "overlap_counts",
     "tf_args_for_torch",
     "tf_conv_transpose",
     "tf_filters_to_torch",

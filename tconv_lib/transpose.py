@@ -221,3 +221,23 @@ def conv_transpose(x, w, stride=1, padding=0, output_padding=0, dilation=1, grou
         out_size = (out_size,)
     y = _METHODS[method](x, w, s, p, op, d, groups, out_size)
     return y[0] if unbatched else y
+
+
+def overlap_counts(in_shape, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
+    """How many kernel stamps cover each output position (chapter 07: the checkerboard).
+
+    It is the transposed convolution of an all-ones input with an all-ones kernel, so the
+    counts are exactly what ``conv_transpose`` adds up. Returns an int array of the output's
+    spatial shape.
+
+    Examples
+    --------
+    >>> overlap_counts(4, 3, stride=2)
+    array([1, 1, 2, 1, 2, 1, 2, 1, 1])
+    """
+    n = len(in_shape) if isinstance(in_shape, (tuple, list)) else 1
+    in_shape = as_tuple(in_shape, n, "in_shape", minimum=1)
+    kernel_size = as_tuple(kernel_size, n, "kernel_size", minimum=1)
+    ones = np.ones((1, 1) + in_shape)
+    counts = conv_transpose(ones, np.ones((1, 1) + kernel_size), stride, padding, output_padding, dilation)
+    return np.rint(counts[0, 0]).astype(int)
