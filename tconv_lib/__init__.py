@@ -6,6 +6,7 @@ matplotlib when you use it).
 from .conv import conv, conv_matrix
 from .shapes import conv_output_size, conv_transpose_output_size, output_padding_for
 from .tf import (
+    keras_conv_transpose_output_size,
     tf_args_for_torch,
     tf_conv_transpose,
     tf_filters_to_torch,
@@ -15,18 +16,25 @@ from .tf import (
     torch_weight_to_tf,
 )
 from .transpose import METHODS, conv_transpose, flip_weight, insert_zeros, overlap_counts
+from .upsampling import bilinear_kernel, checkerboard_energy, icnr_weight, pixel_shuffle, subpixel_weight
 
 __all__ = [
     "METHODS",
+    "bilinear_kernel",
+    "checkerboard_energy",
     "conv",
     "conv_matrix",
     "conv_output_size",
     "conv_transpose",
     "conv_transpose_output_size",
     "flip_weight",
+    "icnr_weight",
     "insert_zeros",
+    "keras_conv_transpose_output_size",
     "output_padding_for",
     "overlap_counts",
+    "pixel_shuffle",
+    "subpixel_weight",
     "tf_args_for_torch",
     "tf_conv_transpose",
     "tf_filters_to_torch",

@@ -268,3 +268,59 @@ def tf_args_for_torch(in_size, kernel_size, stride=1, padding=0, output_padding=
             f"stride={stride!r}, dilation={dilation!r}: TF allows at most stride - 1 extra rows"
         )
     return TFEquivalent(o, explicit, s, d)
+
+
+def keras_conv_transpose_output_size(in_size, kernel_size, stride, padding, output_padding=None, dilation=1):
+    """Output size of a Keras 3 ``Conv1D/2D/3DTranspose`` layer, per spatial dimension.
+
+    Keras computes the ``output_shape`` it passes to ``tf.nn.conv_transpose`` with this rule
+    (``keras.src.backend.common.backend_utils._get_output_shape_given_tf_padding``), where
+    ``K = d(k-1) + 1`` is the dilated kernel size:
+
+    - ``"valid"``: ``(i-1)s + K + output_padding``; ``output_padding=None`` means
+      ``max(K, s) - K``, so ``s > k`` gives ``i*s``.
+    - ``"same"``: ``i*s`` when ``output_padding`` is None, else ``(i-1)s + K % 2 + output_padding``.
+
+    The size is returned as Keras computes it, even when TensorFlow then refuses it: with
+    ``"same"``, an even ``K`` and ``output_padding=0`` it is ``(i-1)s``, below the smallest legal
+    SAME size ``(i-1)s + 1`` (see ``tf_output_size_range``; chapter 06).
+
+    Parameters
+    ----------
+    in_size, kernel_size, stride, dilation : int or tuple of ints (one per spatial dimension)
+    padding : {"valid", "same"} (any case)
+    output_padding : None, int or tuple of ints, each smaller than the stride (Keras checks this)
+
+    Returns
+    -------
+    int or tuple of ints
+        An int if every size argument was an int, else a tuple.
+
+    Examples
+    --------
+    >>> keras_conv_transpose_output_size(4, 2, 3, "valid")
+    12
+    >>> keras_conv_transpose_output_size(4, 4, 2, "same", output_padding=0)
+    6
+    """
+    sized = (in_size, kernel_size, stride, dilation) + (() if output_padding is None else (output_padding,))
+    n = max(len(v) if isinstance(v, (tuple, list)) else 1 for v in sized)
+    i = as_tuple(in_size, n, "in_size", minimum=1)
+    k = as_tuple(kernel_size, n, "kernel_size", minimum=1)
+    s = as_tuple(stride, n, "stride", minimum=1)
+    d = as_tuple(dilation, n, "dilation", minimum=1)
+    op = (None,) * n if output_padding is None else as_tuple(output_padding, n, "output_padding", minimum=0)
+    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+        raise ValueError(f"padding={padding!r} must be 'valid' or 'same' (Keras accepts no explicit padding)")
+    sizes = []
+    for ii, kk, ss, dd, oo in zip(i, k, s, d, op):
+        if oo is not None and oo >= ss:
+            raise ValueError(f"output_padding={output_padding!r} must be smaller than the stride {stride!r}, as in Keras")
+        big_k = dd * (kk - 1) + 1
+        if padding.lower() == "valid":
+            sizes.append((ii - 1) * ss + big_k + (max(big_k, ss) - big_k if oo is None else oo))
+        else:
+            sizes.append(ii * ss if oo is None else (ii - 1) * ss + big_k % 2 + oo)
+    if all(isinstance(v, numbers.Integral) for v in sized):
+        return sizes[0]
+    return tuple(sizes)
