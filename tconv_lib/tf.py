@@ -127,7 +127,7 @@ def tf_conv_transpose(x, filters, output_shape, strides, padding="SAME", dilatio
 
     >>> x = np.array([[-67., -77.], [-117., -127.]]).reshape(1, 2, 2, 1)
     >>> f = np.array([[-1., 2., -3.], [4., -5., 6.], [-7., 8., -9.]]).reshape(3, 3, 1, 1)
-    >>> tf_conv_transpose(x, f, (1, 5, 5, 1), 2, "VALID")[0, 0, 0, 0]
+    >>> float(tf_conv_transpose(x, f, (1, 5, 5, 1), 2, "VALID")[0, 0, 0, 0])
     67.0
     """
     x = as_real_array(x, "x")
