@@ -21,6 +21,7 @@ import numpy as np
 
 from ._checks import as_tuple, check_groups, check_output_padding, pad_or_crop, prepare
 from .conv import conv, conv_matrix
+from .gemm import gemm_conv_transpose as _gemm  # the fast one: one GEMM + overlap-add by phases (chapter 09)
 from .shapes import conv_output_size, conv_transpose_output_size
 
 
@@ -154,22 +155,6 @@ def _subpixel(x, w, stride, padding, output_padding, dilation, groups, out_size)
             small, flip_weight(sub_kernel, groups), dilation=dilations, groups=groups
         )
     return out
-
-
-def _gemm(x, w, stride, padding, output_padding, dilation, groups, out_size):
-    """One matrix product gives every (input element, tap) contribution; col2im adds them up."""
-    batch, c_in = x.shape[:2]
-    spatial, k = x.shape[2:], w.shape[2:]
-    c_out_group = w.shape[1]
-    flat_x = x.reshape(batch, groups, c_in // groups, -1)
-    flat_w = w.reshape(groups, c_in // groups, -1)
-    columns = np.einsum("gcj,ngcp->ngjp", flat_w, flat_x, optimize=True)
-    columns = columns.reshape((batch, groups * c_out_group, -1) + tuple(spatial))
-    canvas = _full_canvas(x, w, stride, output_padding, dilation, groups)
-    for t, tap in enumerate(np.ndindex(*k)):
-        region = tuple(slice(tt * d, tt * d + s * (i - 1) + 1, s) for tt, d, s, i in zip(tap, dilation, stride, spatial))
-        canvas[(slice(None), slice(None)) + region] += columns[:, :, t]
-    return _crop(canvas, padding, out_size)
 
 
 _METHODS = {"gemm": _gemm, "scatter": _scatter, "matrix": _matrix, "direct": _direct, "subpixel": _subpixel}

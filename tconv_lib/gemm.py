@@ -1,0 +1,171 @@
+"""The fast ``"gemm"`` transposed convolution: one BLAS matrix product, then an overlap-add by phases.
+
+Chapter 09 explains every step and measures it. In short, a transposed convolution is
+
+1. **one matrix product** ``columns = W^T @ X``: ``W^T`` is the weight seen as a
+   ``(C_out * K, C_in)`` matrix (``K = prod(kernel)`` taps) and ``X`` is the input seen as a
+   ``(C_in, N * P)`` matrix (``P = prod(spatial)`` positions). Row ``(co, t)``, column ``(n, i)``
+   of ``columns`` is what input position ``i`` contributes to output channel ``co`` through tap
+   ``t``. This is where all the multiplications happen, and none of them is by an inserted zero;
+   it runs in the BLAS at close to the machine's peak.
+2. **an overlap-add** (``col2im``): the contribution of tap ``t`` lands at output position
+   ``s*i + d*t``; neighbouring stamps overlap when ``d*(k-1) + 1 > s``, so they must be summed.
+
+The overlap-add is where a naive implementation loses its time (one strided ``+=`` per tap, on a
+canvas whose innermost axis is read with stride ``s``). Here it is done **by phases**: write the
+output position as ``s*q + r`` (``r`` is its *phase*, ``0 <= r < s``). Tap ``t`` lands at
+``s*(i + q_t) + r_t`` with ``d*t = s*q_t + r_t``. On a canvas laid out phase-major,
+``canvas[r, q]``, every tap is a plain shifted block ``canvas[r_t, i + q_t]``, and all taps that
+share a ``q_t`` have phases ``r_t`` in arithmetic progression (step ``d``), so they form a single
+slice. One ``+=`` per distinct ``q`` tuple therefore adds a whole group of taps at once: for the
+common ``k = 2s`` (DCGAN, k=4, s=2) that is ``2^n`` big contiguous adds instead of ``k^n`` strided
+ones, and for ``k = s`` (U-Net, k=2, s=2) a single copy with no addition at all. A last pass
+interleaves the phases into the ordinary layout.
+
+The batch is processed in chunks (and, if one sample is still too big, the output channels too),
+so the extra memory stays under ``memory_budget`` bytes whatever the batch size.
+"""
+from __future__ import annotations
+
+from itertools import product
+from math import prod
+
+import numpy as np
+
+#: Default bound, in bytes, on the extra memory (column buffer + phase canvas) of one chunk.
+MEMORY_BUDGET = 256 * 2**20
+
+
+def _tap_groups(k, s, d):
+    """Group the taps of one axis by their whole-stride shift ``q`` (``d*t = s*q + r``).
+
+    Returns a list of ``(q, taps, phases)``: the taps with that shift form a contiguous slice
+    of the kernel axis and land on phases ``r`` that form a slice with step ``d``.
+
+    Examples
+    --------
+    k=4, s=2 (DCGAN): taps 0,1 have shift 0 (phases 0,1), taps 2,3 shift 1 (phases 0,1).
+
+    >>> _tap_groups(4, 2, 1)
+    [(0, slice(0, 2, None), slice(0, 2, 1)), (1, slice(2, 4, None), slice(0, 2, 1))]
+    """
+    groups = []
+    t = 0
+    while t < k:
+        q = d * t // s
+        first = t
+        while t < k and d * t // s == q:
+            t += 1
+        r0 = d * first - s * q
+        groups.append((q, slice(first, t), slice(r0, r0 + d * (t - first - 1) + 1, d)))
+    return groups
+
+
+def _phase_lengths(in_size, kernel, stride, padding, dilation, out_size):
+    """Length of the ``q`` axis of the phase canvas, per spatial axis.
+
+    It must hold every stamp (``i + q_max``) and every output position we keep
+    (``ceil((p + o) / s)``; with output_padding the last ones can lie beyond every stamp).
+    """
+    return tuple(
+        max(i + d * (k - 1) // s, -(-(p + o) // s))
+        for i, k, s, p, d, o in zip(in_size, kernel, stride, padding, dilation, out_size)
+    )
+
+
+def gemm_conv_transpose(x, w, stride, padding, output_padding, dilation, groups, out_size,
+                        memory_budget=MEMORY_BUDGET):
+    """Transposed convolution as one GEMM per chunk plus an overlap-add by phases (chapter 09).
+
+    Same arguments and result as ``tconv_lib.conv_transpose(..., method="gemm")`` after its
+    argument checks: ``x`` is batched ``(N, C_in, *spatial)``, ``w`` is ``(C_in, C_out/groups,
+    *kernel)`` of the same float dtype, and the other arguments are tuples (one int per spatial
+    axis); ``out_size`` is the output's spatial shape. ``output_padding`` only matters through
+    ``out_size``.
+
+    Parameters
+    ----------
+    memory_budget : int
+        Upper bound in bytes on the extra memory of one chunk: the column buffer
+        ``(C_out*K, n*P)``, the phase canvas and the reordered input. The batch (then, if one
+        sample is too big, the output channels) is split so that a chunk fits; at least one
+        sample and one output channel per chunk are always processed.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(N, C_out, *out_size)``, dtype of ``x`` (float32 stays float32:
+    the BLAS accumulates in float32, like PyTorch on CPU).
+
+    Notes
+    -----
+    Multiply-adds: ``N * C_in * (C_out/groups) * prod(kernel) * prod(spatial)``, exactly those of
+    the definition (chapter 02), with no multiplication by an inserted zero (unlike the ``direct``
+    method, which wastes ``(s^n - 1)/s^n`` of them). Additions of the overlap-add:
+    ``N * C_out * prod(kernel) * prod(spatial)``, a factor ``C_in/groups`` fewer.
+
+    References
+    ----------
+    Chellapilla, Puri and Simard (2006) used the same unfolding ("im2col") to turn a convolution
+    into one matrix product; chapter 09 of the course measures this implementation against PyTorch,
+    TensorFlow and the BLAS peak.
+    """
+    n = len(stride)
+    batch, c_in = x.shape[:2]
+    spatial, kernel = tuple(x.shape[2:]), tuple(w.shape[2:])
+    c_out_group = w.shape[1]
+    c_in_group = c_in // groups
+    c_out = c_out_group * groups
+    taps, positions = prod(kernel), prod(spatial)
+    q_len = _phase_lengths(spatial, kernel, stride, padding, dilation, out_size)
+    canvas_positions = prod(stride) * prod(q_len)
+    item = x.dtype.itemsize
+
+    # The weight as a stack of (C_out/g * K, C_in/g) matrices, one per group. The transposed view
+    # costs nothing: numpy hands BLAS a "transposed" flag instead of copying.
+    w_mat = w.reshape(groups, c_in_group, c_out_group * taps).transpose(0, 2, 1)
+
+    # Chunk sizes: bytes per (sample, output channel) of column buffer + canvas, plus the input copy.
+    per_pair = (taps * positions + canvas_positions) * item
+    per_sample_input = c_in * positions * item
+    chunk_n = max(1, min(batch, memory_budget // max(1, c_out * per_pair + per_sample_input)))
+    chunk_c = c_out_group if chunk_n > 1 else max(1, min(c_out_group, (memory_budget - per_sample_input) // per_pair))
+
+    full = tuple(s * q for s, q in zip(stride, q_len))
+    y = np.empty((batch, c_out) + full, dtype=x.dtype)
+    # y seen as (N, C_out, q_1, s_1, q_2, s_2, ...): interleaving the phases is one strided copy.
+    y_phases = y.reshape((batch, c_out) + tuple(v for q, s in zip(q_len, stride) for v in (q, s)))
+    groups_per_axis = [_tap_groups(k, s, d) for k, s, d in zip(kernel, stride, dilation)]
+    lead = (slice(None),) * 2  # (output channels, samples)
+
+    for n0 in range(0, batch, chunk_n):
+        n1 = min(batch, n0 + chunk_n)
+        # X as (groups, C_in/g, n*P): the batch goes into the columns, so the first DCGAN layers
+        # (4x4 inputs) still make one big GEMM instead of N tiny ones.
+        x_mat = np.ascontiguousarray(
+            x[n0:n1].reshape(n1 - n0, groups, c_in_group, positions).transpose(1, 2, 0, 3)
+        ).reshape(groups, c_in_group, (n1 - n0) * positions)
+        for c0 in range(0, c_out_group, chunk_c):
+            c1 = min(c_out_group, c0 + chunk_c)
+            rows = w_mat[:, c0 * taps:c1 * taps]
+            # The GEMM: every multiplication of the layer, in the BLAS.
+            columns = np.matmul(rows, x_mat)  # (groups, (c1-c0)*K, n*P)
+            columns = columns.reshape((groups * (c1 - c0),) + kernel + (n1 - n0,) + spatial)
+            # Phase-major canvas (channels, s_1.., n, q_1..): each tap group is one contiguous
+            # block add. Zeros from calloc cost nothing until touched.
+            canvas = np.zeros((groups * (c1 - c0),) + tuple(stride) + (n1 - n0,) + q_len, dtype=x.dtype)
+            for combo in product(*groups_per_axis):
+                phase_index = tuple(phases for _, _, phases in combo)
+                tap_index = tuple(tap_slice for _, tap_slice, _ in combo)
+                shift_index = tuple(slice(q, q + i) for (q, _, _), i in zip(combo, spatial))
+                target = canvas[(slice(None),) + phase_index + (slice(None),) + shift_index]
+                target += columns[(slice(None),) + tap_index]
+            # Interleave: canvas[c, r_1.., n, q_1..] -> y[n, c, q_1, r_1, ...] in one pass.
+            order = (n + 1, 0) + tuple(v for a in range(n) for v in (n + 2 + a, 1 + a))
+            channels = np.concatenate([np.arange(g * c_out_group + c0, g * c_out_group + c1) for g in range(groups)])
+            if groups == 1:
+                y_phases[n0:n1, c0:c1] = canvas.transpose(order)
+            else:
+                y_phases[n0:n1, channels] = canvas.transpose(order)
+    crop = tuple(slice(p, p + o) for p, o in zip(padding, out_size))
+    return y[lead + crop]
+
