@@ -101,7 +101,7 @@ def conv_matrix(w, in_shape, stride=1, padding=0, dilation=1, groups=1, sparse=F
     check_groups(groups)
     n = w.ndim - 2
     # A one-pixel probe input lets prepare() check w and groups exactly as conv() does.
-    probe = np.zeros((1, w.shape[1] * groups) + (1,) * n) if w.ndim >= 2 else np.zeros(1)
+    probe = np.zeros((1, w.shape[1] * groups) + (1,) * n, w.dtype) if w.ndim >= 2 else np.zeros(1, w.dtype)
     _, w, _ = prepare(probe, w, groups, transposed=False)
     in_shape = as_tuple(in_shape, n, "in_shape", minimum=1)
     s = as_tuple(stride, n, "stride", minimum=1)
