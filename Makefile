@@ -42,7 +42,7 @@ test-lib: $(STAMP)
 	$(BIN)/pytest -m "not website" -n 2 -q
 
 test-notebooks: $(STAMP)
-	$(BIN)/pytest --nbval notebooks -n 2 -q -p no:randomly
+	$(BIN)/pytest --nbval notebooks -n 2 --dist loadfile -q
 
 # A clean, warnings-as-errors build, then the browser tests on it.
 test-site: $(STAMP) system-deps
