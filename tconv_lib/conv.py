@@ -27,14 +27,14 @@ def conv(x, w, stride=1, padding=0, dilation=1, groups=1):
 
     Parameters
     ----------
-    x : array_like, shape (N, C_in, *spatial) or unbatched (C_in, *spatial)
-    w : array_like, shape (C_out, C_in/groups, *kernel)
+    x : array_like, shape ``(N, C_in, *spatial)`` or unbatched ``(C_in, *spatial)``
+    w : array_like, shape ``(C_out, C_in/groups, *kernel)``
     stride, padding, dilation : int or tuple of ints, one per spatial dimension
     groups : int
 
     Returns
     -------
-    numpy.ndarray, shape (N, C_out, *out) or (C_out, *out), with
+    numpy.ndarray, shape ``(N, C_out, *out)`` or ``(C_out, *out)``, with
     ``out = floor((i + 2p - d(k-1) - 1)/s) + 1``.
 
     Examples
@@ -82,7 +82,7 @@ def conv_matrix(w, in_shape, stride=1, padding=0, dilation=1, groups=1, sparse=F
 
     Parameters
     ----------
-    w : array_like, shape (C_out, C_in/groups, *kernel)
+    w : array_like, shape ``(C_out, C_in/groups, *kernel)``
     in_shape : int or tuple of ints, the spatial shape of the input
     sparse : bool
         Return a ``scipy.sparse.csr_array`` instead of a dense array (chapter 09).

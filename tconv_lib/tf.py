@@ -110,9 +110,9 @@ def tf_conv_transpose(x, filters, output_shape, strides, padding="SAME", dilatio
 
     Parameters
     ----------
-    x : array_like, shape (N, *spatial, C_in)
-    filters : array_like, shape (*kernel, C_out, C_in)
-    output_shape : sequence of ints, (N, *out, C_out)
+    x : array_like, shape ``(N, *spatial, C_in)``
+    filters : array_like, shape ``(*kernel, C_out, C_in)``
+    output_shape : sequence of ints, ``(N, *out, C_out)``
     strides, dilations : int, n ints, or n + 2 ints with 1 for batch and channels
     padding : "SAME", "VALID", or explicit ``[[0, 0], [before, after], ..., [0, 0]]`` pairs
 

@@ -3,15 +3,15 @@
 ``conv_transpose`` computes exactly ``torch.nn.functional.conv_transpose1d/2d/3d`` (no bias).
 Each ``method`` is a different way of seeing the same linear map; all agree to rounding.
 
-===========  ==============================================================  =========
-method       what it does                                                    chapter
-===========  ==============================================================  =========
-"scatter"    every input element stamps a scaled kernel at stride spacing   02
-"matrix"     multiplies by C^T, the transpose of the convolution's matrix   02
-"direct"     zero insertion + padding + 180-degree kernel + stride-1 conv   02, 04
-"subpixel"   s^n stride-1 convolutions with sub-kernels, interleaved         08
-"gemm"       one matrix product, then an overlap-add (col2im): the fast one  09
-===========  ==============================================================  =========
+==========  ==============================================================  =======
+method      what it does                                                    chapter
+==========  ==============================================================  =======
+"scatter"   every input element stamps a scaled kernel at stride spacing    02
+"matrix"    multiplies by C^T, the transpose of the convolution's matrix    02
+"direct"    zero insertion + padding + 180-degree kernel + stride-1 conv    02, 04
+"subpixel"  s^n stride-1 convolutions with sub-kernels, interleaved         08
+"gemm"      one matrix product, then an overlap-add (col2im): the fast one  09
+==========  ==============================================================  =======
 """
 from __future__ import annotations
 
@@ -170,8 +170,8 @@ def conv_transpose(x, w, stride=1, padding=0, output_padding=0, dilation=1, grou
 
     Parameters
     ----------
-    x : array_like, shape (N, C_in, *spatial) or unbatched (C_in, *spatial)
-    w : array_like, shape (C_in, C_out/groups, *kernel)
+    x : array_like, shape ``(N, C_in, *spatial)`` or unbatched ``(C_in, *spatial)``
+    w : array_like, shape ``(C_in, C_out/groups, *kernel)``
     stride, padding, output_padding, dilation : int or tuple of ints, one per spatial dimension
         ``padding`` crops p entries from both ends of every axis; ``output_padding`` (smaller
         than either stride or dilation) adds entries at the end.
@@ -181,7 +181,7 @@ def conv_transpose(x, w, stride=1, padding=0, output_padding=0, dilation=1, grou
 
     Returns
     -------
-    numpy.ndarray, shape (N, C_out, *out) or (C_out, *out)
+    numpy.ndarray, shape ``(N, C_out, *out)`` or ``(C_out, *out)``
 
     Examples
     --------

@@ -1,14 +1,14 @@
 """Upsampling layers and their artifacts (chapters 07 and 08).
 
-=========================  ==========================================================  =======
-function                   what                                                        chapter
-=========================  ==========================================================  =======
-``checkerboard_energy``    share of an output's variation that repeats with period s   07, 08
-``bilinear_kernel``        the FCN / d2l bilinear-interpolation kernel                07
-``pixel_shuffle``          the periodic shuffle of sub-pixel convolution (numpy)       08
-``subpixel_weight``        a transposed-conv weight as one conv + pixel-shuffle weight 08
-``icnr_weight``            ICNR: sub-pixel init that starts as nearest-neighbour resize 08
-=========================  ==========================================================  =======
+=======================  ============================================================  =======
+function                 what                                                          chapter
+=======================  ============================================================  =======
+``checkerboard_energy``  share of an output's variation that repeats with period s     07, 08
+``bilinear_kernel``      the FCN / d2l bilinear-interpolation kernel                   07
+``pixel_shuffle``        the periodic shuffle of sub-pixel convolution (numpy)         08
+``subpixel_weight``      a transposed-conv weight as one conv + pixel-shuffle weight   08
+``icnr_weight``          ICNR: sub-pixel init that starts as nearest-neighbour resize  08
+=======================  ============================================================  =======
 
 Everything here is numpy only, in PyTorch's channels-first conventions.
 """
@@ -158,7 +158,7 @@ def subpixel_weight(w, stride):
 
     Returns
     -------
-    numpy.ndarray, shape (C_out * prod(stride), C_in, *ceil(k / stride))
+    numpy.ndarray, shape ``(C_out * prod(stride), C_in, *ceil(k / stride))``
 
     Examples
     --------
