@@ -161,7 +161,7 @@ class _Board:
     def value_size(self, strings, fraction=1.0):
         """A font size (pt) for strings written in one cell, or None when they would not fit."""
         longest = max([len(s) for s in strings] + [1])
-        size = min(11.0, 0.42 * self.cell_pt * fraction, 0.88 * self.cell_pt * fraction / (0.6 * longest))
+        size = min(11.0, 0.5 * self.cell_pt * fraction, 0.88 * self.cell_pt * fraction / (0.6 * longest))
         return size if size >= 5.5 else None
 
     def text_size(self, preferred):
@@ -184,7 +184,11 @@ class _Board:
         return self.ax.text(x, y, s, fontsize=size, color=color, ha=ha, va=va, gid=gid, zorder=z, **kw)
 
     def title(self, x, y, s, size=_TITLE_PT, ha="center"):
-        return self.text(x, y, s, size=self.text_size(size), ha=ha, va="bottom", weight="bold")
+        size = self.text_size(size)
+        half = max(len(line) for line in s.split("\n")) * 0.3 * size / self.cell_pt  # estimated half width
+        if ha == "center":
+            x = min(max(x, half - 0.1), self.width - half + 0.1)
+        return self.text(x, y, s, size=size, ha=ha, va="bottom", weight="bold")
 
     def grid(self, values, x0, y0, role, show_values=True, gid=None, faces=None, hatches=None,
              texts=None, edge=_GRID, lw=0.8, text_colors=None, size=None):
@@ -213,18 +217,20 @@ class _Board:
         if not items:
             return
         handles = [Patch(label=label, **props) for label, props in items]
-        ncol = ncol or _legend_ncol([label for label, _ in items], self.width, self.cell_pt)
+        ncol = ncol or _legend_ncol([label for label, _ in items], self.width)
         self.ax.legend(
             handles=handles, loc="upper center", bbox_to_anchor=(self.width / 2, y), bbox_transform=self.ax.transData,
-            ncol=ncol, frameon=False, fontsize=self.text_size(_LABEL_PT), handlelength=1.4, handleheight=1.1,
+            ncol=ncol, frameon=False, fontsize=_LABEL_PT, handlelength=1.4, handleheight=1.1,
             columnspacing=1.4, borderaxespad=0.0,
         )
 
 
-def _legend_ncol(labels, width_cells, cell_pt=_CELL_INCHES * 72):
-    """As many legend columns as fit in the figure's width."""
+def _legend_ncol(labels, width_cells, cell_pt=None):
+    """As many legend columns as fit in the figure's width (at the cell size _new_figure will pick)."""
     if not labels:
         return 1
+    if cell_pt is None:
+        cell_pt = 72 * max(0.16, min(_CELL_INCHES, _MAX_WIDTH / (width_cells + 0.3)))
     item = max(len(label) for label in labels) * 0.56 * _LABEL_PT + 3.6 * _LABEL_PT
     return int(max(1, min(len(labels), (width_cells * cell_pt) // item)))
 
@@ -483,7 +489,7 @@ def _arg(t):
     return str(t[0]) if len(set(t)) == 1 else str(tuple(t))
 
 
-def _scatter_geometry(data):
+def _scatter_geometry(data, compact=False):
     pb = data.pb
     (ih, iw), (kh, kw), (ch, cw), (oh, ow) = pb.x.shape, pb.w.shape, data.canvas.shape, pb.y.shape
     g = {}
@@ -507,6 +513,9 @@ def _scatter_geometry(data):
         g["input"] = (0.0, T)
         g["kernel"] = (0.0, T + ih + T + 0.2)
         sx = aw + gap
+        if compact:  # x and w are shown elsewhere
+            g["input"] = g["kernel"] = None
+            sx = 0.0
         g["stamps"] = [(sx + j * (cw + mg), T + cap + i * (ch + cap + mg)) for i in range(ih) for j in range(iw)]
         sbw = iw * cw + (iw - 1) * mg
         sbh = cap + ih * (ch + cap) + (ih - 1) * mg - cap
@@ -515,9 +524,11 @@ def _scatter_geometry(data):
         g["sum"] = (sumx, T + cap)
         g["output"] = (sumx + cw + gap + 0.4, T + cap + pb.p2[0])
         width = g["output"][0] + max(ow, 3)
-        body = max(g["kernel"][1] + kh + 0.9, T + sbh, T + cap + ch + 0.9, g["output"][1] + oh + 0.9)
+        body = max(0 if compact else g["kernel"][1] + kh + 0.9, T + sbh, T + cap + ch + 0.9,
+                   g["output"][1] + oh + 0.9)
         g["legend_y"] = body + 0.3
-        height = g["legend_y"] + _legend_rows(n_legend, width)
+        height = g["legend_y"] + (0.0 if compact else _legend_rows(n_legend, width))
+    g["legend"] = not compact
     g["size"] = (width, height)
     return g
 
@@ -528,16 +539,18 @@ def _draw_scatter(board, data, g, show_values=True, upto=None, title=True):
     top = int(data.counts.max())
     hl = COLORS["highlight"]
     # input and kernel
-    ix, iy = g["input"]
-    kx, ky = g["kernel"]
-    board.grid(pb.x, ix, iy, "input", show_values, gid="input")
-    board.grid(pb.w, kx, ky, "kernel", show_values, gid="kernel")
-    if pb.n == 1:
-        board.text(ix - 0.3, iy + 0.5, "input x", ha="right", size=board.text_size(_TITLE_PT), weight="bold")
-        board.text(kx - 0.3, ky + 0.5, "kernel w", ha="right", size=board.text_size(_TITLE_PT), weight="bold")
-    else:
-        board.title(ix + pb.x.shape[1] / 2, iy - 0.2, "input x")
-        board.title(kx + pb.w.shape[1] / 2, ky - 0.2, "kernel w")
+    show_inputs = g["input"] is not None
+    if show_inputs:
+        ix, iy = g["input"]
+        kx, ky = g["kernel"]
+        board.grid(pb.x, ix, iy, "input", show_values, gid="input")
+        board.grid(pb.w, kx, ky, "kernel", show_values, gid="kernel")
+        if pb.n == 1:
+            board.text(ix - 0.3, iy + 0.5, "input x", ha="right", size=board.text_size(_TITLE_PT), weight="bold")
+            board.text(kx - 0.3, ky + 0.5, "kernel w", ha="right", size=board.text_size(_TITLE_PT), weight="bold")
+        else:
+            board.title(ix + pb.x.shape[1] / 2, iy - 0.2, "input x")
+            board.title(kx + pb.w.shape[1] / 2, ky - 0.2, "kernel w")
     # stamps
     sh = data.canvas.shape
     for n_el, ((rc, foot, svals), (sx, sy)) in enumerate(zip(data.stamps, g["stamps"])):
@@ -559,7 +572,7 @@ def _draw_scatter(board, data, g, show_values=True, upto=None, title=True):
         else:
             board.text(sx + sh[1] / 2, sy - 0.15, label + " · w", va="bottom", size=board.text_size(_LABEL_PT),
                        color=hl if current else _INK)
-        if current:
+        if current and show_inputs:
             board.frame(ix + rc[1], iy + rc[0], 1, 1, hl, lw=3.0, gid="current-input")
     if pb.n == 2:
         bx, by, bw, bh = g["stamps_box"]
@@ -593,14 +606,17 @@ def _draw_scatter(board, data, g, show_values=True, upto=None, title=True):
         board.text(ox + pb.y.shape[1] + 0.3, oy + 0.5, f"({size})", ha="left", size=board.text_size(_LABEL_PT),
                    color="#555555")
     else:
-        board.title(cx + sh[1] / 2, cy - 0.25 - 1.0 + 0.8, "sum of the stamps")
-        board.title(ox + pb.y.shape[1] / 2, g["sum"][1] - 0.2, f"output y ({size})")
+        board.title(cx + sh[1] / 2, cy - 0.2, "sum of stamps")
+        board.title(ox + pb.y.shape[1] / 2, cy - 0.2, "output y")
+        board.text(ox + pb.y.shape[1] / 2, oy + pb.y.shape[0] + 0.45, size, size=board.text_size(_LABEL_PT),
+                   color="#555555")
         mid = cy + sh[0] / 2
         board.text(cx - 1.15, mid, "=", size=board.text_size(16))
         board.text(ox - 1.15, mid - (oy - cy) * 0, "→", size=board.text_size(16))
         if any(pb.p2):
             board.text(ox - 1.15, mid + 0.7, "crop", size=board.text_size(_LABEL_PT - 1), color="#555555")
-    board.legend(_scatter_legend(data, counts), g["legend_y"])
+    if g["legend"]:
+        board.legend(_scatter_legend(data, counts), g["legend_y"])
     if title:
         pass
 
@@ -693,6 +709,14 @@ class _DirectData:
             return "cropped"
         return {0: "padding", 1: "zero", 3: "input"}[int(round(self.roles[r, c]))]
 
+    def best_step(self):
+        """The first output position whose window meets the most real (non-zero-inserted, non-padding) inputs."""
+        scores = []
+        for step in range(self.pb.y.size):
+            real = [cell for cell in self.window(step)[1] if self.role(*cell) == "input"]
+            scores.append((sum(self.values[cell] != 0 for cell in real), len(real), -step))
+        return -max(scores)[2]
+
     def window(self, step):
         """Extended-array cells that output ``step`` (flat, C order) reads, and its 2-D index."""
         pb = self.pb
@@ -703,7 +727,7 @@ class _DirectData:
         return j, cells
 
 
-def _direct_geometry(data):
+def _direct_geometry(data, compact=False):
     pb = data.pb
     (ih, iw), (kh, kw), (eh, ew), (oh, ow) = pb.x.shape, pb.w.shape, data.values.shape, pb.y.shape
     g = {}
@@ -726,15 +750,21 @@ def _direct_geometry(data):
         g["input"] = (0.0, T + 0.7)
         g["kernel"] = (0.0, T + 0.7 + ih + T)
         T = T + 0.7
-        g["ext"] = (aw + gap, T)
-        rx = aw + gap + ew + gap
+        if compact:
+            aw, gap0 = 0.0, 0.0
+            g["input"] = g["kernel"] = None
+        else:
+            gap0 = gap
+        g["ext"] = (aw + gap0, T)
+        rx = aw + gap0 + ew + gap + 0.7
         g["rot"] = (rx, T)
         g["output"] = (rx + max(kw, 4) + gap, T)
-        g["eq_y"] = T + max(eh, g["kernel"][1] - T + kh) + 0.6
+        g["eq_y"] = T + max(eh, 0 if compact else g["kernel"][1] - T + kh) + 0.6
         width = g["output"][0] + max(ow, 4)
-        width = max(width, aw + gap + 14)
+        width = max(width, aw + gap0 + 14)
         g["legend_y"] = g["eq_y"] + 1.0
-    height = g["legend_y"] + _legend_rows(n_legend, width)
+    height = g["legend_y"] + (0.0 if compact else _legend_rows(n_legend, width))
+    g["legend"] = not compact
     g["size"] = (width, height)
     return g
 
@@ -760,10 +790,12 @@ def _direct_legend(data):
 def _draw_direct(board, data, g, show_values=True, step=0, reveal=None):
     pb = data.pb
     hl = COLORS["highlight"]
-    ix, iy = g["input"]
-    kx, ky = g["kernel"]
-    board.grid(pb.x, ix, iy, "input", show_values, gid="input")
-    board.grid(pb.w, kx, ky, "kernel", show_values, gid="kernel")
+    show_inputs = g["input"] is not None
+    if show_inputs:
+        ix, iy = g["input"]
+        kx, ky = g["kernel"]
+        board.grid(pb.x, ix, iy, "input", show_values, gid="input")
+        board.grid(pb.w, kx, ky, "kernel", show_values, gid="kernel")
     ex, ey = g["ext"]
     eh, ew = data.values.shape
     faces, hatches, colors = [], [], []
@@ -803,7 +835,7 @@ def _draw_direct(board, data, g, show_values=True, step=0, reveal=None):
             if vsize and pb.n == 2:
                 board.text(ex + c + 0.94, ey + r + 0.9, _fmt(kv), size=vsize, color="#8A4B00", ha="right",
                            va="bottom", gid="window-weight")
-            if data.role(r, c) == "input" and data.values[r, c] != 0:
+            if data.role(r, c) == "input":
                 terms.append(f"{_fmt(data.values[r, c])}·{_fmt(kv)}")
         rows = [c[0] for c in cells]
         cols = [c[1] for c in cells]
@@ -842,13 +874,23 @@ def _draw_direct(board, data, g, show_values=True, step=0, reveal=None):
         board.text(ox + ow + 0.3, oy + 0.5, f"({size})", ha="left", size=board.text_size(_LABEL_PT), color="#555555")
         board.text(ex, g["eq_y"] + 0.3, eq, ha="left", size=board.text_size(_LABEL_PT + 1))
     else:
-        board.title(ix + pb.x.shape[1] / 2, iy - 0.2, "input x")
-        board.title(kx + pb.w.shape[1] / 2, ky - 0.2, "kernel w")
-        board.title(ex + ew / 2, ey - 0.2, f"input with zeros inserted\nand padded ({_params_text(pb)})")
-        board.title(rx + pb.w.shape[1] / 2, ry - 0.2, "w rotated 180°")
-        board.title(ox + ow / 2, oy - 0.2, f"output y ({size})")
+        if show_inputs:
+            board.title(ix + pb.x.shape[1] / 2, iy - 0.2, "input x")
+            board.title(kx + pb.w.shape[1] / 2, ky - 0.2, "kernel w")
+        amounts = [b for b, _ in data.edges]
+        if min(amounts) >= 0:
+            edge = f"padded by {_arg(tuple(amounts))}"
+        elif max(amounts) <= 0:
+            edge = f"cropped by {_arg(tuple(-a for a in amounts))}"
+        else:
+            edge = f"padded/cropped by {_arg(tuple(amounts))}"
+        board.title(ex + ew / 2, ey - 0.2, f"zeros inserted,\n{edge}")
+        board.title(rx + pb.w.shape[1] / 2, ry - 0.2, "w rotated\n180°")
+        board.title(ox + ow / 2, oy - 0.2, "output y")
+        board.text(ox + ow / 2, oy + oh + 0.45, size, size=board.text_size(_LABEL_PT), color="#555555")
         board.text(ex, g["eq_y"] + 0.3, eq, ha="left", size=board.text_size(_LABEL_PT + 1))
-    board.legend(_direct_legend(data), g["legend_y"])
+    if g["legend"]:
+        board.legend(_direct_legend(data), g["legend_y"])
 
 
 def direct_figure(x, w, stride=1, padding=0, output_padding=0, dilation=1, show_values=True, step=None):
@@ -871,7 +913,7 @@ def direct_figure(x, w, stride=1, padding=0, output_padding=0, dilation=1, show_
     show_values : bool
     step : int or None
         Flat (C-order) index of the output position whose window is highlighted; ``None``
-        highlights the first one (``step=0``).
+        picks the first position whose window meets the most real inputs.
 
     Returns
     -------
@@ -889,9 +931,7 @@ def direct_figure(x, w, stride=1, padding=0, output_padding=0, dilation=1, show_
     ['6']
     """
     data = _DirectData(x, w, stride, padding, output_padding, dilation)
-    if step is None:
-        step = 0
-    step = _check_step(step, data.pb.y.size)
+    step = data.best_step() if step is None else _check_step(step, data.pb.y.size)
     g = _direct_geometry(data)
     fig, ax = _new_figure(*g["size"])
     _draw_direct(_Board(ax, *g["size"]), data, g, show_values, step=step)
@@ -1004,23 +1044,24 @@ def matrix_figure(w, in_shape, stride=1, padding=0, dilation=1, transposed=False
         row_block, col_block = col_block, row_block
     name = "C" + ("ᵀ" if transposed else "")
     sizes = "×".join(map(str, matrix.shape))
-    title = f"{name} ({sizes}): {'transposed ' if transposed else ''}convolution, kernel {'×'.join(map(str, wa.shape))}"
-    params = [f"stride={_arg(s)}", f"padding={_arg(p)}"] + ([f"dilation={_arg(d)}"] if max(d) > 1 else [])
+    title = f"{name} ({sizes}): {'transposed ' if transposed else ''}convolution"
+    params = ([f"kernel {'×'.join(map(str, wa.shape))}", f"input {'×'.join(map(str, outs if transposed else ins))}",
+               f"stride={_arg(s)}", f"padding={_arg(p)}"] + ([f"dilation={_arg(d)}"] if max(d) > 1 else []))
     fig = _draw_matrix_figure(matrix, row_labels, col_labels, row_block, col_block, show_values,
-                              title + ", " + ", ".join(params), vec_in, vec_out, transposed)
+                              title + "\n" + ", ".join(params), vec_in, vec_out, transposed)
     return fig
 
 
-def _matrix_geometry(matrix, vec_in):
+def _matrix_geometry(matrix, vec_in, min_width=9.0, title_rows=2):
     R, K = matrix.shape
-    Lm, Tm = 2.2, 3.4
+    Lm, Tm = 1.8, 1.6 + 0.75 * title_rows
     g = {"mat": (Lm, Tm)}
-    width = Lm + K + 0.5
+    width = Lm + K + 0.3
     if vec_in is not None:
-        g["vin"] = (width + 1.2, Tm)
-        g["vout"] = (width + 1.2 + 1 + 2.2, Tm)
-        width = width + 1.2 + 1 + 2.2 + 1 + 1.5
-    g["size"] = (max(width, 12.0), Tm + max(R, K if vec_in is not None else 0) + 0.4)
+        g["vin"] = (width + 1.4, Tm)
+        g["vout"] = (width + 1.4 + 1 + 2.6, Tm)
+        width = width + 1.4 + 1 + 2.6 + 1 + 1.6
+    g["size"] = (max(width, min_width), Tm + max(R, K if vec_in is not None else 0) + 0.3)
     return g
 
 
@@ -1062,7 +1103,10 @@ def _draw_matrix(board, matrix, row_labels, col_labels, row_block, col_block, sh
         if c % every == 0:
             board.text(mx + c + 0.5, my - 0.15, lab, ha="center", va="bottom", rotation=90, size=lsize,
                        color=COLORS["input"] if lab.startswith("$x") else "#006B4F")
-    board.text(0.0, 0.05, title, ha="left", va="top", size=board.text_size(_TITLE_PT), weight="bold")
+    head, _, rest = title.partition("\n")
+    board.text(0.0, 0.05, head, ha="left", va="top", size=board.text_size(_TITLE_PT), weight="bold")
+    if rest:
+        board.text(0.0, 0.85, rest, ha="left", va="top", size=board.text_size(_LABEL_PT), color="#333333")
     if vec_in is not None:
         vx, vy = g["vin"]
         ox, oy = g["vout"]
@@ -1070,17 +1114,21 @@ def _draw_matrix(board, matrix, row_labels, col_labels, row_block, col_block, sh
         # The tconv's input is the conv's output (y labels), drawn in the input colour of *its* operation.
         board.grid(vec_in[:, None], vx, vy, "input", show_values, gid="vector-in")
         board.grid(vec_out[:, None], ox, oy, "output", show_values, gid="vector-out")
-        board.text(vx - 0.6, vy + min(len(vec_in), len(vec_out)) / 2, "·", size=board.text_size(16))
-        board.text(ox - 1.1, oy + min(len(vec_in), len(vec_out)) / 2, "=", size=board.text_size(16))
+        board.text(vx - 0.7, vy + min(len(vec_in), len(vec_out)) / 2, "·", size=board.text_size(22),
+                   weight="bold")
+        board.text(ox - 1.3, oy + min(len(vec_in), len(vec_out)) / 2, "=", size=board.text_size(16))
         labels_in = col_labels
         labels_out = row_labels
         for i, lab in enumerate(labels_in):
             board.text(vx + 1.15, vy + i + 0.5, lab, ha="left", size=lsize)
         for i, lab in enumerate(labels_out):
             board.text(ox + 1.15, oy + i + 0.5, lab, ha="left", size=lsize)
-        board.text(vx + 0.5, vy - 0.15, "x" if not transposed else "in", va="bottom", size=board.text_size(_LABEL_PT),
-                   weight="bold")
-        board.text(ox + 0.5, oy - 0.15, "out", va="bottom", size=board.text_size(_LABEL_PT), weight="bold")
+        head_in = col_labels[0][1] if col_labels[0].startswith("$") else "in"
+        head_out = row_labels[0][1] if row_labels[0].startswith("$") else "out"
+        board.text(vx + 0.5, vy - 0.15, head_in, va="bottom", size=board.text_size(_TITLE_PT), weight="bold",
+                   style="italic")
+        board.text(ox + 0.5, oy - 0.15, head_out, va="bottom", size=board.text_size(_TITLE_PT), weight="bold",
+                   style="italic")
         del in_role, out_role
 
 
@@ -1246,15 +1294,16 @@ class _SubpixelData:
         return PHASE_COLORS[i % len(PHASE_COLORS)]
 
 
-def _subpixel_geometry(data):
+def _subpixel_geometry(data, compact=False):
     (kh, kw), (oh, ow) = data.w.shape, data.y.shape
     T, gap, cap, mg = 1.6, 2.0, 1.0, 0.8
     bh = max([s.shape[0] for _, _, s in data.subs] + [1])
     bw = max([s.shape[1] for _, _, s in data.subs] + [1])
-    bw = max(bw, 3.2)
+    bw = max(bw, 3.2 if data.n == 1 else 4.4)
     g = {}
     x0 = 0.0
-    if data.values_known:
+    g["input"] = None
+    if data.values_known and not compact:
         g["input"] = (0.0, T + cap)
         x0 = max(data.x.shape[1], 3) + gap
     g["kernel"] = (x0, T + cap)
@@ -1269,7 +1318,8 @@ def _subpixel_geometry(data):
     body = max(T + cap + sr * (bh + cap + mg), T + cap + oh + 1.0, T + cap + kh + 1.0)
     labels = [label for label, _ in _subpixel_legend(data)]
     g["legend_y"] = body + 0.3
-    g["size"] = (width, g["legend_y"] + _legend_rows(labels, width))
+    g["legend"] = not compact
+    g["size"] = (width, g["legend_y"] + (0.0 if compact else _legend_rows(labels, width)))
     return g
 
 
@@ -1282,7 +1332,7 @@ def _draw_subpixel(board, data, g, show_values=True):
     T = 1.6
     tsize = board.text_size(_TITLE_PT)
     phase_face = [_tint(data.color(i), 0.45) for i in range(len(data.phases))]
-    if data.values_known:
+    if g["input"] is not None:
         ix, iy = g["input"]
         board.grid(data.x, ix, iy, "input", show_values, gid="input")
         board.title(ix + data.x.shape[1] / 2, iy - 0.2, "input x")
@@ -1294,16 +1344,17 @@ def _draw_subpixel(board, data, g, show_values=True):
         for r, c in np.ndindex(*data.w.shape):
             board.text(kx + c + 0.08, ky + r + 0.1, data.letter(data.tap_phase[r][c]), size=lsize, ha="left",
                        va="top", color=_GRID)
-    board.title(kx + data.w.shape[1] / 2, ky - 0.2, "kernel w,\ntaps by phase")
+    board.title(kx + data.w.shape[1] / 2, ky - 0.2, "kernel w,\nby phase")
     bx, by, bwidth = g["subs_box"]
     s_txt = _arg(data.stride)
     n_sub = len(data.phases)
-    board.title(bx + bwidth / 2, by - 0.2, f"{n_sub} sub-kernels (stride {s_txt}), rotated 180°")
+    board.title(bx + bwidth / 2, by - 0.2, f"{n_sub} sub-kernel{'s' if n_sub > 1 else ''} (stride {s_txt}), "
+                f"rotated 180°")
     for i, ((ph, taps, sub), (sx, sy)) in enumerate(zip(data.subs, g["subs"])):
         if data.n == 1:
             sl = f"w[{taps[1][0]}::{data.s2[1] // np.gcd(data.s2[1], data.d2[1])}]" if taps[1] else "no taps"
         else:
-            sl = ("w[" + ", ".join(f"{t[0]}::{s // np.gcd(s, d)}" for t, s, d in zip(taps, data.s2, data.d2)) + "]"
+            sl = ("w[" + ",".join(f"{t[0]}::{s // np.gcd(s, d)}" for t, s, d in zip(taps, data.s2, data.d2)) + "]"
                   if all(taps) else "no taps")
         board.text(sx, sy - 0.15, f"{data.letter(i)}: {sl}", ha="left", va="bottom",
                    size=board.text_size(_LABEL_PT), color=_INK, gid="subkernel-label")
@@ -1324,12 +1375,13 @@ def _draw_subpixel(board, data, g, show_values=True):
             for r, c in np.ndindex(oh, ow):
                 board.text(ox + c + 0.06, oy + r + 0.08, data.letter(data.out_phase[r][c]), size=lsize,
                            ha="left", va="top", color=_GRID)
-        board.title(ox + ow / 2, oy - 0.2, f"output y ({'×'.join(map(str, data.y_shape()))}):\ninterleaved")
+        board.title(ox + ow / 2, oy - 0.2, "output y,\ninterleaved")
     else:
         texts = [[data.letter(data.out_phase[r][c]) for c in range(ow)] for r in range(oh)]
         board.grid(data.y, ox, oy, "output", True, gid="output", faces=faces, texts=texts)
         board.title(ox + ow / 2, oy - 0.2, "output pixels:\nwhich sub-kernel")
-    board.legend(_subpixel_legend(data), g["legend_y"])
+    if g["legend"]:
+        board.legend(_subpixel_legend(data), g["legend_y"])
     del T, tsize
 
 
@@ -1405,14 +1457,14 @@ def four_views_figure(x, w, stride=1, padding=0):
     Returns
     -------
     matplotlib.figure.Figure
-        Four Axes, in the order scatter, matrix, direct, sub-pixel.
+        Five Axes: scatter, matrix, direct, sub-pixel, then the example ``x`` and ``w`` on top.
 
     Examples
     --------
     >>> from tconv_lib import viz
-    >>> fig = viz.four_views_figure([[0, 1], [2, 3]], [[4, 7], [2, 2]])
+    >>> fig = viz.four_views_figure([[0, 1], [2, 3]], [[4, 7], [2, 2]], stride=2)
     >>> len(fig.axes)
-    4
+    5
     """
     import matplotlib.pyplot as plt
 
@@ -1421,54 +1473,86 @@ def four_views_figure(x, w, stride=1, padding=0):
     sub = _SubpixelData(w, stride, x=x, padding=padding)
     pb = scatter.pb
     out_shape = pb.y_native.shape
+    in_shape = pb.x_native.shape
     matrix = conv_matrix(pb.w_native[None, None], out_shape, pb.stride, pb.padding).T
     y_matrix = matrix @ pb.x_native.ravel()
     for other in (direct.pb.y_native.ravel(), sub.y.ravel(), y_matrix):
         assert np.allclose(pb.y_native.ravel(), other), "the four views must agree"
-    gs = scatter_g = _scatter_geometry(scatter)
-    dg = _direct_geometry(direct)
-    sg = _subpixel_geometry(sub)
-    row_labels = [_sub_label("x", pos, out_shape) for pos in np.ndindex(*out_shape)]
-    col_labels = [_sub_label("y", pos, pb.x_native.shape) for pos in np.ndindex(*pb.x_native.shape)]
-    mg = _matrix_geometry(matrix, pb.x_native.ravel())
-    # panel widths ~ their cell widths so cells have similar sizes
-    fig = plt.figure(figsize=(11.0, 9.0))
+    # In this figure x is the transposed convolution's input and y its output, in every panel.
+    row_labels = [_sub_label("y", pos, out_shape) for pos in np.ndindex(*out_shape)]
+    col_labels = [_sub_label("x", pos, in_shape) for pos in np.ndindex(*in_shape)]
+    geo = [
+        _scatter_geometry(scatter, compact=True),
+        _matrix_geometry(matrix, pb.x_native.ravel(), min_width=0.0, title_rows=0),
+        _direct_geometry(direct, compact=True),
+        _subpixel_geometry(sub, compact=True),
+    ]
+    sizes = [gg["size"] for gg in geo]
+    # One cell size for all four panels, so the same number is written the same size everywhere.
+    head_cells = 1.6 + max(pb.x.shape[0], pb.w.shape[0]) + 0.4
+    heading_in, gap_in, max_w, max_h = 0.42, 0.5, 10.0, 11.0
+    rows = [(sizes[0], sizes[1]), (sizes[2], sizes[3])]
+    width_cells = max(a[0] + b[0] for a, b in rows)
+    height_cells = sum(max(a[1], b[1]) for a, b in rows) + head_cells
+    cell = min(_CELL_INCHES, (max_w - 0.2 - gap_in) / width_cells,
+               (max_h - 0.5 - 2 * heading_in) / height_cells)
+    fig_w = max(a[0] + b[0] for a, b in rows) * cell + gap_in + 0.2
+    row_h = [max(a[1], b[1]) * cell for a, b in rows]
+    legend_in = 0.75
+    fig_h = 0.5 + head_cells * cell + sum(row_h) + 2 * heading_in + legend_in
+    fig = plt.figure(figsize=(fig_w, fig_h))
     fig.patch.set_facecolor("white")
-    top_w = [scatter_g["size"][0], mg["size"][0]]
-    bot_w = [dg["size"][0], sg["size"][0]]
-    top_h = max(scatter_g["size"][1] * 1.0, mg["size"][1])
-    bot_h = max(dg["size"][1], sg["size"][1])
-    hs = [top_h / (top_h + bot_h), bot_h / (top_h + bot_h)]
-    heading = 0.035
-    boxes = []
-    for row, (ws, h0, hh) in enumerate(((top_w, 1 - hs[0] * (1 - 2 * heading), hs[0]),
-                                        (bot_w, hs[1] * (1 - 2 * heading), hs[1]))):
-        total = sum(ws)
-        left = 0.01
-        for wcell in ws:
-            frac = 0.98 * wcell / total
-            boxes.append((left, (1 - hs[0] * (1 - 2 * heading)) if row == 0 else 0.005,
-                          frac - 0.01, hh * (1 - 2 * heading) - 0.03))
-            left += frac
-    # scatter (top left)
-    axes = [fig.add_axes(b) for b in boxes]
-    names = ["1  scatter: each input element stamps x[i]·w",
+
+    def box(left, top, w_in, h_in):
+        return fig.add_axes((left / fig_w, 1 - (top + h_in) / fig_h, w_in / fig_w, h_in / fig_h))
+
+    axes = []
+    top = 0.5 + head_cells * cell
+    for (a, b) in rows:
+        top += heading_in
+        axes.append(box(0.1, top, a[0] * cell, a[1] * cell))
+        axes.append(box(0.1 + a[0] * cell + gap_in, top, b[0] * cell, b[1] * cell))
+        top += max(a[1], b[1]) * cell
+    _draw_scatter(_Board(axes[0], *sizes[0]), scatter, geo[0], True)
+    _draw_matrix(_Board(axes[1], *sizes[1]), matrix, row_labels, col_labels,
+                 out_shape[-1] if pb.n == 2 else None, in_shape[-1] if pb.n == 2 else None,
+                 True, "", geo[1], pb.x_native.ravel(), y_matrix, True)
+    _draw_direct(_Board(axes[2], *sizes[2]), direct, geo[2], True, step=direct.best_step())
+    _draw_subpixel(_Board(axes[3], *sizes[3]), sub, geo[3], True)
+    # the shared example, once, at the top
+    head_w = pb.x.shape[1] + pb.w.shape[1] + 3.0
+    header = fig.add_axes((0.1 / fig_w, 1 - (0.5 + head_cells * cell) / fig_h, head_w * cell / fig_w,
+                           head_cells * cell / fig_h))
+    hb = _Board(header, head_w, head_cells)
+    hb.grid(pb.x, 0.0, 1.6, "input", True, gid="example-x")
+    hb.grid(pb.w, pb.x.shape[1] + 2.0, 1.6, "kernel", True, gid="example-w")
+    hb.title(pb.x.shape[1] / 2, 1.4, "input x")
+    hb.title(pb.x.shape[1] + 2.0 + pb.w.shape[1] / 2, 1.4, "kernel w")
+    names = ["1  scatter: every x[i] stamps x[i]·w into y",
              "2  matrix: y = Cᵀ x",
-             "3  direct: insert zeros, pad, slide the rotated kernel",
-             "4  sub-pixel: stride² small kernels, interleaved"]
-    _draw_scatter(_Board(axes[0], *gs["size"]), scatter, gs, True)
-    title = (f"Cᵀ ({'×'.join(map(str, matrix.shape))})")
-    _draw_matrix(_Board(axes[1], *mg["size"]), matrix, row_labels, col_labels,
-                 pb.x_native.shape[-1] if pb.n == 2 else None, out_shape[-1] if pb.n == 2 else None,
-                 True, title, mg, pb.x_native.ravel(), y_matrix, True)
-    _draw_direct(_Board(axes[2], *dg["size"]), direct, dg, True, step=0)
-    _draw_subpixel(_Board(axes[3], *sg["size"]), sub, sg, True)
+             "3  direct: zeros, padding, rotated kernel",
+             f"4  sub-pixel: {len(sub.phases)} kernels, interleaved"]
     for ax, name in zip(axes, names):
         pos = ax.get_position()
-        fig.text(pos.x0, pos.y1 + 0.012, name, fontsize=11, weight="bold", color=_INK, va="bottom")
-    fig.suptitle(f"Four views of one transposed convolution ({_params_text(pb)}): the same output",
-                 fontsize=12, weight="bold", y=0.999, va="top")
-    del bot_w, top_w
+        fig.text(pos.x0, pos.y1 + 0.12 / fig_h, name, fontsize=11, weight="bold", color=_INK, va="bottom")
+    # one legend for the four panels
+    items = [("input x", dict(facecolor=_fill("input"), edgecolor=_GRID)),
+             ("kernel w", dict(facecolor=_fill("kernel"), edgecolor=_GRID)),
+             ("output y", dict(facecolor=_fill("output"), edgecolor=_GRID))]
+    top_count = int(scatter.counts.max())
+    if top_count > 1:
+        items += [(f"{c} stamps overlap", dict(facecolor=_count_color(c, top_count), edgecolor=_GRID))
+                  for c in range(2, top_count + 1)]
+    items += [label_props for label_props in _direct_legend(direct) if label_props[0] != "input x"]
+    if any(pb.p2):
+        items.append((f"cropped by padding={_arg(pb.padding)}", dict(facecolor="white", edgecolor=COLORS["cropped"],
+                                                                       hatch="x")))
+    fig.legend(handles=[Patch(label=label, **props) for label, props in items], loc="lower left",
+               bbox_to_anchor=(0.1 / fig_w, 0.05 / fig_h), ncol=min(len(items), 4), frameon=False,
+               fontsize=_LABEL_PT, handlelength=1.4, handleheight=1.1, columnspacing=1.4)
+    size = "×".join(map(str, out_shape))
+    fig.text(0.1 / fig_w, 1 - 0.12 / fig_h, f"One transposed convolution ({_params_text(pb)}), four ways: "
+             f"each ends in the same {size} output y", fontsize=12, weight="bold", va="top")
     return fig
 
 

@@ -216,7 +216,7 @@ def test_subpixel_figure_with_an_input_shows_the_output():
 @pytest.mark.parametrize("x, w, s, p", [(X, K, 1, 0), (X, K, 2, 0), ([[1, 2], [3, 4]], W3, 2, 1), ([1, 2, 3], [1, 2, 3], 2, 0)])
 def test_four_views_end_in_the_same_output(x, w, s, p):
     fig = viz.four_views_figure(x, w, s, p)
-    assert len(fig.axes) == 4
+    assert len(fig.axes) == 5
     y = as_2d(tconv(x, w, s, p, 0, 1))
     np.testing.assert_array_equal(grid_values(fig, "output-value", ax=0), y)
     out = [float(t.get_text()) for t in fig.axes[1].texts if (t.get_gid() or "").startswith("vector-out-value")]
