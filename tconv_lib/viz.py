@@ -20,7 +20,8 @@ function                 what it draws                                          
 ``subpixel_figure``      the kernel split into stride^n sub-kernels, interleaved       08
 ``four_views_figure``    scatter, matrix, direct and sub-pixel views of one example    02
 ``scatter_animation``    the scatter view, one frame per input element                 02
-``direct_animation``     the direct view, one frame per output position                02, 04
+``direct_animation``     the direct view, one frame per output position                02
+``save_gif``             an animation saved as a GIF (Pillow)                          any
 ``explorer``             ipywidgets sliders that redraw the scatter and direct views   04
 =======================  ===========================================================  =======
 
@@ -157,6 +158,12 @@ class _Board:
         fw, fh = fig.get_size_inches()
         cell_in = min(pos.width * fw / (width + 0.3), pos.height * fh / (height + 0.3))
         self.cell_pt = cell_in * 72
+        self.vsize = None  # one font size for every number of a figure, once set by the drawer
+
+    def uniform_values(self, *arrays):
+        """Use one font size, fitting the longest of these numbers, for every grid on this board."""
+        strings = [_fmt(v) for a in arrays for v in np.ravel(a)]
+        self.vsize = self.value_size(strings) or False
 
     def value_size(self, strings, fraction=1.0):
         """A font size (pt) for strings written in one cell, or None when they would not fit."""
@@ -195,8 +202,8 @@ class _Board:
         """Draw a 2-D array as cells; ``gid`` names the cells ``gid-cell:r,c`` and values ``gid-value:r,c``."""
         values = np.asarray(values)
         strings = [_fmt(v) for v in values.ravel()] if texts is None else [str(t) for t in np.ravel(texts)]
-        if size is None:
-            size = self.value_size(strings) if show_values else None
+        if size is None and show_values:
+            size = self.value_size(strings) if self.vsize is None else (self.vsize or None)
         for (r, c), v in np.ndenumerate(values):
             face = faces[r][c] if faces is not None else _fill(role)
             hatch = hatches[r][c] if hatches is not None else _HATCH.get(role)
@@ -538,6 +545,7 @@ def _draw_scatter(board, data, g, show_values=True, upto=None, title=True):
     values, counts = data.partial(upto)
     top = int(data.counts.max())
     hl = COLORS["highlight"]
+    board.uniform_values(pb.x, pb.w, data.canvas, *[stamp[2] for stamp in data.stamps])
     # input and kernel
     show_inputs = g["input"] is not None
     if show_inputs:
@@ -577,11 +585,13 @@ def _draw_scatter(board, data, g, show_values=True, upto=None, title=True):
     if pb.n == 2:
         bx, by, bw, bh = g["stamps_box"]
         s_txt = _arg(pb.stride)
-        board.title(bx + bw / 2, by - 0.2, f"each input element stamps x[i,j]·w (stride {s_txt})")
+        extra = f", dilation {_arg(pb.dilation)}" if max(pb.dilation) > 1 else ""
+        board.title(bx + bw / 2, by - 0.2, f"each input element stamps x[i,j]·w (stride {s_txt}{extra})")
     else:
         first = g["stamps"][0]
         board.title(first[0] + sh[1] / 2, first[1] - 0.45,
-                    f"each input element stamps x[i]·w, stride {pb.stride[0]} apart")
+                    f"each input element stamps x[i]·w, stride {pb.stride[0]} apart"
+                    + (f" (taps {pb.dilation[0]} apart)" if pb.dilation[0] > 1 else ""))
     # the summed canvas
     cx, cy = g["sum"]
     _canvas_cells(board, data, values, counts, cx, cy, show_values, "canvas", top)
@@ -790,6 +800,7 @@ def _direct_legend(data):
 def _draw_direct(board, data, g, show_values=True, step=0, reveal=None):
     pb = data.pb
     hl = COLORS["highlight"]
+    board.uniform_values(pb.x, pb.w, pb.y)
     show_inputs = g["input"] is not None
     if show_inputs:
         ix, iy = g["input"]
@@ -1235,11 +1246,14 @@ def overlap_figure(in_shape, kernel_size, stride=1, padding=0, output_padding=0,
     ins = in_shape if isinstance(in_shape, (tuple, list)) else (in_shape,)
     board.text(width / 2, 0.35, f"stamps per output pixel: input {'×'.join(map(str, ins))}, " + ", ".join(params),
                size=board.text_size(_TITLE_PT), weight="bold", va="top")
-    uneven = "even overlap" if counts[tuple(slice(kk * dd, -kk * dd or None) for kk, dd in zip(k, d))].size and \
-        len(np.unique(counts[tuple(slice(kk * dd, -kk * dd or None) for kk, dd in zip(k, d))])) == 1 else None
-    if uneven:
-        board.text(width / 2, 0.95, "the interior is evenly covered: no checkerboard", size=lsize, va="top",
-                   color="#555555")
+    # the interior: away from the borders, where every position could be reached by a full kernel
+    interior = counts[tuple(slice(dd * (kk - 1), max(size - dd * (kk - 1), 0))
+                            for kk, dd, size in zip(k, d, counts.shape))]
+    if interior.size:
+        levels = np.unique(interior)
+        note = ("the interior is evenly covered: no checkerboard" if len(levels) == 1 else
+                f"uneven overlap in the interior ({', '.join(map(str, levels))} stamps): the checkerboard")
+        board.text(width / 2, 0.95, note, size=lsize, va="top", color="#555555")
     items = [(label, dict(facecolor=colors[c], edgecolor=_GRID)) for c, label in zip(present, labels)]
     board.legend(items, y0 + R + 0.9)
     return fig
@@ -1332,6 +1346,7 @@ def _draw_subpixel(board, data, g, show_values=True):
     T = 1.6
     tsize = board.text_size(_TITLE_PT)
     phase_face = [_tint(data.color(i), 0.45) for i in range(len(data.phases))]
+    board.uniform_values(data.w, data.y if data.values_known else 0, data.x if data.values_known else 0)
     if g["input"] is not None:
         ix, iy = g["input"]
         board.grid(data.x, ix, iy, "input", show_values, gid="input")
