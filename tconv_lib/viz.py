@@ -12,11 +12,11 @@ arithmetic, and invalid arguments raise the library's own errors.
 =======================  ===========================================================  =======
 function                 what it draws                                                chapter
 =======================  ===========================================================  =======
-``show_arrays``          small arrays side by side as labelled grids                  00-10
-``scatter_figure``       every input element stamps a scaled kernel into the output   02
-``direct_figure``        zero insertion, padding, the rotated kernel sliding           02, 04
+``show_arrays``          small arrays side by side as labelled grids                  00, 01, 05, 06
+``scatter_figure``       every input element stamps a scaled kernel into the output   00, 02-06
+``direct_figure``        zero insertion, padding, the rotated kernel sliding           02, 03, 04
 ``matrix_figure``        the convolution matrix C, or C^T, as a labelled heatmap       01, 02
-``overlap_figure``       how many stamps cover each output pixel: the checkerboard     07
+``overlap_figure``       how many stamps cover each output pixel: the checkerboard     07, 10
 ``subpixel_figure``      the kernel split into stride^n sub-kernels, interleaved       08
 ``four_views_figure``    scatter, matrix, direct and sub-pixel views of one example    02
 ``scatter_animation``    the scatter view, one frame per input element                 02
@@ -326,7 +326,7 @@ def show_arrays(arrays, titles=None, show_values=True, roles=None):
     Each array (1-D or 2-D) is drawn as a grid with its numbers in the cells (ints when
     integral), its title above and its shape below. ``roles`` colours each grid with the course
     palette: ``"input"``, ``"kernel"``, ``"output"``, ``"padding"``, ``"zero"`` or ``"cropped"``.
-    Used by every chapter for tiny hand-checkable examples (chapter 00 first).
+    Used for tiny hand-checkable examples in chapters 00, 01, 05 and 06.
 
     Parameters
     ----------
@@ -507,11 +507,14 @@ def _scatter_geometry(data, compact=False):
         g["input"] = (L, T)
         g["kernel"] = (L + iw + 2.5, T)
         ys = T + 1 + 1.9
+        if compact:  # x and w are shown elsewhere
+            g["input"] = g["kernel"] = None
+            ys = 1.3
         g["stamps"] = [(L, ys + 1.3 * i) for i in range(iw)]
         ysum = ys + 1.3 * iw + 0.6
         g["sum"] = (L, ysum)
         g["output"] = (L + pb.p2[1], ysum + 2.2)
-        width = max(L + cw, L + iw + 2.5 + kw, L + pb.p2[1] + ow + 0.5) + 0.2
+        width = max(L + cw, 0 if compact else L + iw + 2.5 + kw, L + pb.p2[1] + ow + 1.5) + 0.2
         g["legend_y"] = ysum + 2.2 + 1.3
         height = g["legend_y"] + _legend_rows(n_legend, width)
     else:
@@ -590,7 +593,7 @@ def _draw_scatter(board, data, g, show_values=True, upto=None, title=True):
     else:
         first = g["stamps"][0]
         board.title(first[0] + sh[1] / 2, first[1] - 0.45,
-                    f"each input element stamps x[i]·w, stride {pb.stride[0]} apart"
+                    f"stamps x[i]·w, stride {pb.stride[0]} apart"
                     + (f" (taps {pb.dilation[0]} apart)" if pb.dilation[0] > 1 else ""))
     # the summed canvas
     cx, cy = g["sum"]
@@ -649,8 +652,8 @@ def scatter_figure(x, w, stride=1, padding=0, output_padding=0, dilation=1, show
     how many stamps overlap there, with the border that ``padding`` crops hatched and the
     rows/columns that ``output_padding`` keeps marked; and the final output
     ``tconv_lib.conv_transpose(x, w, ...)``, framed in the canvas. Every number comes from the
-    library (``method="scatter"``); used in chapter 02 (the definition) and chapter 04 (padding,
-    output_padding).
+    library (``method="scatter"``); used in chapters 00 and 02 (the definition), 03 (padding),
+    04 (stride, output_padding), 05 (dilation) and 06.
 
     Parameters
     ----------
@@ -747,12 +750,15 @@ def _direct_geometry(data, compact=False):
         g["input"] = (L, T)
         g["kernel"] = (L + iw + 3.0, T)
         g["rot"] = (L + iw + 3.0 + kw + 4.5, T)
+        if compact:  # x and w are shown elsewhere; the sliding row shows the rotated kernel
+            g["input"] = g["kernel"] = g["rot"] = None
+            T = -1.6
         g["ext"] = (L, T + 2.2)
         g["slide"] = T + 3.5
         centre = pb.d2[1] * (kw - 1) / 2
         g["output"] = (L + data.crop[1][0] + centre, T + 5.0)
         g["eq_y"] = T + 6.6
-        width = max(L + ew, g["rot"][0] + kw, g["output"][0] + ow) + 0.5
+        width = max(L + ew, 0 if compact else g["rot"][0] + kw, g["output"][0] + ow + 1.5) + 0.5
         g["legend_y"] = g["eq_y"] + 0.9
     else:
         T, gap = 1.5, 1.9
@@ -823,8 +829,9 @@ def _draw_direct(board, data, g, show_values=True, step=0, reveal=None):
     # frame of the array the rotated kernel slides over (inside any cropped border)
     (cb0, ca0), (cb1, ca1) = data.crop
     board.frame(ex + cb1, ey + cb0, ew - cb1 - ca1, eh - cb0 - ca0, _GRID, lw=1.6, z=3)
-    rx, ry = g["rot"]
-    board.grid(data.rot, rx, ry, "kernel", show_values, gid="rot")
+    if g["rot"] is not None:
+        rx, ry = g["rot"]
+        board.grid(data.rot, rx, ry, "kernel", show_values, gid="rot")
     ox, oy = g["output"]
     oh, ow = pb.y.shape
     if reveal is None:
@@ -874,12 +881,12 @@ def _draw_direct(board, data, g, show_values=True, step=0, reveal=None):
                        hatches=[[None] * vals_k.shape[1]])
             board.frame(sx, sy, vals_k.shape[1], 1, hl, lw=2.2)
     if pb.n == 1:
-        for (lx, ly), label in ((g["input"], "input x"), (g["ext"], "zeros inserted,\npadded input"),
-                                (g["output"], "output y")):
-            board.text(lx - 0.3 if label != "zeros inserted,\npadded input" else ex - 0.3, ly + 0.5, label,
-                       ha="right", size=tpt, weight="bold")
-        board.text(kx - 0.3, ky + 0.5, "kernel w", ha="right", size=tpt, weight="bold")
-        board.text(rx - 0.3, ry + 0.5, "rotated 180°", ha="right", size=tpt, weight="bold")
+        board.text(ex - 0.3, ey + 0.5, "zeros inserted,\npadded input", ha="right", size=tpt, weight="bold")
+        board.text(ox - 0.3, oy + 0.5, "output y", ha="right", size=tpt, weight="bold")
+        if show_inputs:
+            board.text(ix - 0.3, iy + 0.5, "input x", ha="right", size=tpt, weight="bold")
+            board.text(kx - 0.3, ky + 0.5, "kernel w", ha="right", size=tpt, weight="bold")
+            board.text(rx - 0.3, ry + 0.5, "rotated 180°", ha="right", size=tpt, weight="bold")
         if step is not None:
             board.text(ex - 0.3, g["slide"] + 0.5, "slides", ha="right", size=tpt, color=hl)
         board.text(ox + ow + 0.3, oy + 0.5, f"({size})", ha="left", size=board.text_size(_LABEL_PT), color="#555555")
@@ -914,7 +921,7 @@ def direct_figure(x, w, stride=1, padding=0, output_padding=0, dilation=1, show_
     the kernel rotated 180 degrees (``tconv_lib.flip_weight``); the window that output ``step``
     reads, highlighted with the rotated kernel's weights in the corners of its cells and the sum
     written out; and the output ``tconv_lib.conv_transpose(x, w, ..., method="direct")``.
-    Used in chapter 02 (the equivalence) and chapter 04 (the recipe p' = d(k-1) - p).
+    Used in chapter 02 (the equivalence), 03 (the recipe p' = d(k-1) - p) and 04 (zero insertion).
 
     Parameters
     ----------
@@ -1162,7 +1169,7 @@ def overlap_figure(in_shape, kernel_size, stride=1, padding=0, output_padding=0,
     annotated heatmap (darker = more stamps). In 1-D a bar over each output position shows the
     same counts; in 2-D the products of the 1-D patterns make the checkerboard that
     Odena et al. describe whenever the kernel size is not divisible by the stride.
-    Used in chapter 07.
+    Used in chapters 07 and 10.
 
     Parameters
     ----------
@@ -1363,8 +1370,8 @@ def _draw_subpixel(board, data, g, show_values=True):
     bx, by, bwidth = g["subs_box"]
     s_txt = _arg(data.stride)
     n_sub = len(data.phases)
-    board.title(bx + bwidth / 2, by - 0.2, f"{n_sub} sub-kernel{'s' if n_sub > 1 else ''} (stride {s_txt}), "
-                f"rotated 180°")
+    board.title(bx + bwidth / 2, by - 0.2, f"{n_sub} sub-kernel{'s' if n_sub > 1 else ''} (stride {s_txt}),"
+                f"\nrotated 180°")
     for i, ((ph, taps, sub), (sx, sy)) in enumerate(zip(data.subs, g["subs"])):
         if data.n == 1:
             sl = f"w[{taps[1][0]}::{data.s2[1] // np.gcd(data.s2[1], data.d2[1])}]" if taps[1] else "no taps"
@@ -1543,8 +1550,8 @@ def four_views_figure(x, w, stride=1, padding=0):
     hb.grid(pb.w, pb.x.shape[1] + 2.0, 1.6, "kernel", True, gid="example-w")
     hb.title(pb.x.shape[1] / 2, 1.4, "input x")
     hb.title(pb.x.shape[1] + 2.0 + pb.w.shape[1] / 2, 1.4, "kernel w")
-    names = ["1  scatter: every x[i] stamps x[i]·w into y",
-             "2  matrix: y = Cᵀ x",
+    names = ["1  scatter: x[i] stamps x[i]·w",
+             "2  matrix: y = Cᵀx",
              "3  direct: zeros, padding, rotated kernel",
              f"4  sub-pixel: {len(sub.phases)} kernels, interleaved"]
     for ax, name in zip(axes, names):
@@ -1565,7 +1572,7 @@ def four_views_figure(x, w, stride=1, padding=0):
     fig.legend(handles=[Patch(label=label, **props) for label, props in items], loc="lower left",
                bbox_to_anchor=(0.1 / fig_w, 0.05 / fig_h), ncol=min(len(items), 4), frameon=False,
                fontsize=_LABEL_PT, handlelength=1.4, handleheight=1.1, columnspacing=1.4)
-    size = "×".join(map(str, out_shape))
+    size = "×".join(map(str, out_shape)) if pb.n == 2 else f"{out_shape[0]}-value"
     fig.text(0.1 / fig_w, 1 - 0.12 / fig_h, f"One transposed convolution ({_params_text(pb)}), four ways: "
              f"each ends in the same {size} output y", fontsize=12, weight="bold", va="top")
     return fig
@@ -1639,7 +1646,7 @@ def direct_animation(x, w, stride=1, padding=0, output_padding=0, dilation=1, sh
 
     Frame ``j`` highlights the window that output ``j`` (C order) reads in the zero-inserted,
     padded input, writes out its sum, and shows the outputs ``0..j`` computed so far. One frame
-    per output position. Show it with ``IPython.display.HTML(anim.to_jshtml())`` (chapters 02, 04).
+    per output position. Show it with ``IPython.display.HTML(anim.to_jshtml())`` (chapter 02).
 
     Parameters
     ----------
