@@ -7,13 +7,13 @@ STAMP := $(VENV)/.installed-stamp
 CHROMIUM := /usr/bin/chromium
 
 # TensorFlow's C++ log lines would land in notebook outputs and break nbval; the oneDNN switch
-# keeps TF's CPU results bit-stable. Matplotlib draws without a screen.
+# keeps TF's CPU results bit-stable. (No MPLBACKEND here: notebook kernels must keep their inline
+# backend, or executed notebooks lose their figures; tests/conftest.py sets Agg for pytest.)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
-export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: book test test-lib test-notebooks test-site build-strict serve bench system-deps clean
+.PHONY: book test test-lib test-notebooks test-site serve bench system-deps clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
