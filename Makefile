@@ -25,13 +25,14 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "The website is in $(CURDIR)/_build/html: open $(CURDIR)/_build/html/index.html"
 
-# Headless Chromium for the website tests, from Debian's packages (never a downloaded browser).
+# Headless Chromium for the website tests, from Debian's packages (never a downloaded browser), and a CJK
+# font so that the screenshots show the glossary's Chinese terms.
 system-deps:
-	@if [ ! -x $(CHROMIUM) ]; then \
+	@if [ ! -x $(CHROMIUM) ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	  else \
-	    echo "The website tests need Debian's chromium: run 'sudo apt-get install chromium'"; exit 1; \
+	    echo "The website tests need Debian's chromium (and fonts-wqy-microhei): run 'sudo apt-get install chromium fonts-wqy-microhei'"; exit 1; \
 	  fi; \
 	fi
 
@@ -44,13 +45,16 @@ test-lib: $(STAMP)
 test-notebooks: $(STAMP)
 	$(BIN)/pytest --nbval notebooks -n 2 --dist loadfile -q
 
-# A clean, warnings-as-errors build, then the browser tests on it.
+# A clean, warnings-as-errors build (notebooks re-executed: no cache), then the browser tests on it.
+# Screenshots of every page land in _build/screenshots/.
 test-site: $(STAMP) system-deps
-	rm -rf _build/html _build/jupyter_execute
+	rm -rf _build
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
-	$(BIN)/pytest -m website -q
+	$(BIN)/pytest -m website -q tests/test_website.py
+	@echo "Screenshots of every page (1280 px and 390 px wide): $(CURDIR)/_build/screenshots/"
 
 serve: book
+	@echo "Serving the website at http://127.0.0.1:8000/ (Ctrl-C to stop)"
 	$(BIN)/python -m http.server --directory _build/html 8000 --bind 127.0.0.1
 
 bench: $(STAMP)
