@@ -34,8 +34,9 @@ def conv(x, w, stride=1, padding=0, dilation=1, groups=1):
 
     Returns
     -------
-    numpy.ndarray, shape ``(N, C_out, *out)`` or ``(C_out, *out)``, with
-    ``out = floor((i + 2p - d(k-1) - 1)/s) + 1``.
+    numpy.ndarray
+        Shape ``(N, C_out, *out)``, or ``(C_out, *out)`` for an unbatched ``x``, with
+        ``out = floor((i + 2p - d(k-1) - 1)/s) + 1``.
 
     Examples
     --------

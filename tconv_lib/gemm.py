@@ -93,8 +93,9 @@ def gemm_conv_transpose(x, w, stride, padding, output_padding, dilation, groups,
 
     Returns
     -------
-    numpy.ndarray, shape ``(N, C_out, *out_size)``, dtype of ``x`` (float32 stays float32:
-    the BLAS accumulates in float32, like PyTorch on CPU).
+    numpy.ndarray
+        Shape ``(N, C_out, *out_size)``, dtype of ``x`` (float32 stays float32: the BLAS
+        accumulates in float32, like PyTorch on CPU).
 
     Notes
     -----

@@ -181,7 +181,8 @@ def conv_transpose(x, w, stride=1, padding=0, output_padding=0, dilation=1, grou
 
     Returns
     -------
-    numpy.ndarray, shape ``(N, C_out, *out)`` or ``(C_out, *out)``
+    numpy.ndarray
+        Shape ``(N, C_out, *out)``, or ``(C_out, *out)`` for an unbatched ``x``.
 
     Examples
     --------

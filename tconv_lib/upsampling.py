@@ -158,7 +158,8 @@ def subpixel_weight(w, stride):
 
     Returns
     -------
-    numpy.ndarray, shape ``(C_out * prod(stride), C_in, *ceil(k / stride))``
+    numpy.ndarray
+        Shape ``(C_out * prod(stride), C_in, *ceil(k / stride))``.
 
     Examples
     --------
