@@ -136,7 +136,6 @@ def gemm_conv_transpose(x, w, stride, padding, output_padding, dilation, groups,
     # y seen as (N, C_out, q_1, s_1, q_2, s_2, ...): interleaving the phases is one strided copy.
     y_phases = y.reshape((batch, c_out) + tuple(v for q, s in zip(q_len, stride) for v in (q, s)))
     groups_per_axis = [_tap_groups(k, s, d) for k, s, d in zip(kernel, stride, dilation)]
-    lead = (slice(None),) * 2  # (output channels, samples)
 
     for n0 in range(0, batch, chunk_n):
         n1 = min(batch, n0 + chunk_n)
@@ -162,11 +161,11 @@ def gemm_conv_transpose(x, w, stride, padding, output_padding, dilation, groups,
                 target += columns[(slice(None),) + tap_index]
             # Interleave: canvas[c, r_1.., n, q_1..] -> y[n, c, q_1, r_1, ...] in one pass.
             order = (n + 1, 0) + tuple(v for a in range(n) for v in (n + 2 + a, 1 + a))
-            channels = np.concatenate([np.arange(g * c_out_group + c0, g * c_out_group + c1) for g in range(groups)])
             if groups == 1:
                 y_phases[n0:n1, c0:c1] = canvas.transpose(order)
-            else:
+            else:  # this chunk's channels c0..c1 of every group
+                channels = np.concatenate([np.arange(g * c_out_group + c0, g * c_out_group + c1) for g in range(groups)])
                 y_phases[n0:n1, channels] = canvas.transpose(order)
     crop = tuple(slice(p, p + o) for p, o in zip(padding, out_size))
-    return y[lead + crop]
+    return y[(slice(None), slice(None)) + crop]
 
