@@ -1,10 +1,17 @@
 """tconv_lib: numpy reference implementations for the course "Transposed Convolution, from matrices to frameworks".
 
-Importing it loads numpy only: no torch, tensorflow or matplotlib (``tconv_lib.viz`` imports
-matplotlib when you use it).
+Importing it loads numpy only: no torch, tensorflow, scipy or matplotlib (``tconv_lib.viz``
+imports matplotlib when you use it, ``conv_matrix(..., sparse=True)`` scipy).
 """
+
 from .conv import conv, conv_matrix
-from .shapes import conv_output_size, conv_transpose_output_size, output_padding_for
+from .memory import MEMORY_BUDGET
+from .rearrange import flip_weight, insert_zeros
+from .shapes import (
+    conv_output_size,
+    conv_transpose_output_size,
+    output_padding_for,
+)
 from .tf import (
     keras_conv_transpose_output_size,
     tf_args_for_torch,
@@ -15,10 +22,17 @@ from .tf import (
     torch_args_for_tf,
     torch_weight_to_tf,
 )
-from .transpose import METHODS, conv_transpose, flip_weight, insert_zeros, overlap_counts
-from .upsampling import bilinear_kernel, checkerboard_energy, icnr_weight, pixel_shuffle, subpixel_weight
+from .transpose import METHODS, conv_transpose, overlap_counts
+from .upsampling import (
+    bilinear_kernel,
+    checkerboard_energy,
+    icnr_weight,
+    pixel_shuffle,
+    subpixel_weight,
+)
 
 __all__ = [
+    "MEMORY_BUDGET",
     "METHODS",
     "bilinear_kernel",
     "checkerboard_energy",
@@ -43,4 +57,5 @@ __all__ = [
     "torch_args_for_tf",
     "torch_weight_to_tf",
 ]
-__version__ = "0.1.0"
+
+__version__ = "0.1.0"  # the one place of the version (pyproject.toml reads it)

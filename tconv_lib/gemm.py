@@ -25,6 +25,7 @@ interleaves the phases into the ordinary layout.
 The batch is processed in chunks (and, if one sample is still too big, the output channels too),
 so the extra memory stays under ``memory_budget`` bytes whatever the batch size.
 """
+
 from __future__ import annotations
 
 from itertools import product
@@ -32,8 +33,8 @@ from math import prod
 
 import numpy as np
 
-#: Default bound, in bytes, on the extra memory (column buffer + phase canvas) of one chunk.
-MEMORY_BUDGET = 256 * 2**20
+from .geometry import tap_phase
+from .memory import MEMORY_BUDGET, check_memory
 
 
 def _tap_groups(k, s, d):
@@ -56,7 +57,7 @@ def _tap_groups(k, s, d):
         first = t
         while t < k and d * t // s == q:
             t += 1
-        r0 = d * first - s * q
+        r0 = tap_phase(first, s, d)
         groups.append((q, slice(first, t), slice(r0, r0 + d * (t - first - 1) + 1, d)))
     return groups
 
@@ -69,12 +70,23 @@ def _phase_lengths(in_size, kernel, stride, padding, dilation, out_size):
     """
     return tuple(
         max(i + d * (k - 1) // s, -(-(p + o) // s))
-        for i, k, s, p, d, o in zip(in_size, kernel, stride, padding, dilation, out_size)
+        for i, k, s, p, d, o in zip(
+            in_size, kernel, stride, padding, dilation, out_size
+        )
     )
 
 
-def gemm_conv_transpose(x, w, stride, padding, output_padding, dilation, groups, out_size,
-                        memory_budget=MEMORY_BUDGET):
+def gemm_conv_transpose(
+    x,
+    w,
+    stride,
+    padding,
+    output_padding,
+    dilation,
+    groups,
+    out_size,
+    memory_budget=MEMORY_BUDGET,
+):
     """Transposed convolution as one GEMM per chunk plus an overlap-add by phases (chapter 09).
 
     Same arguments and result as ``tconv_lib.conv_transpose(..., method="gemm")`` after its
@@ -128,44 +140,77 @@ def gemm_conv_transpose(x, w, stride, padding, output_padding, dilation, groups,
     # Chunk sizes: bytes per (sample, output channel) of column buffer + canvas, plus the input copy.
     per_pair = (taps * positions + canvas_positions) * item
     per_sample_input = c_in * positions * item
-    chunk_n = max(1, min(batch, memory_budget // max(1, c_out * per_pair + per_sample_input)))
-    chunk_c = c_out_group if chunk_n > 1 else max(1, min(c_out_group, (memory_budget - per_sample_input) // per_pair))
+    # The smallest chunk (one sample, one output channel per group) must fit the budget.
+    smallest = (groups * (taps * positions + canvas_positions) + c_in * positions,)
+    check_memory(
+        "the smallest chunk of the gemm method (entries of its column buffer, phase "
+        "canvas and input for one sample)",
+        smallest,
+        item,
+        memory_budget,
+    )
+    chunk_n = max(1, min(batch, memory_budget // (c_out * per_pair + per_sample_input)))
+    per_channel = groups * per_pair  # one output channel of every group
+    chunk_c = (
+        c_out_group
+        if chunk_n > 1
+        else min(c_out_group, (memory_budget - per_sample_input) // per_channel)
+    )
 
     full = tuple(s * q for s, q in zip(stride, q_len))
     y = np.empty((batch, c_out) + full, dtype=x.dtype)
     # y seen as (N, C_out, q_1, s_1, q_2, s_2, ...): interleaving the phases is one strided copy.
-    y_phases = y.reshape((batch, c_out) + tuple(v for q, s in zip(q_len, stride) for v in (q, s)))
-    groups_per_axis = [_tap_groups(k, s, d) for k, s, d in zip(kernel, stride, dilation)]
+    y_phases = y.reshape(
+        (batch, c_out) + tuple(v for q, s in zip(q_len, stride) for v in (q, s))
+    )
+    groups_per_axis = [
+        _tap_groups(k, s, d) for k, s, d in zip(kernel, stride, dilation)
+    ]
 
     for n0 in range(0, batch, chunk_n):
         n1 = min(batch, n0 + chunk_n)
         # X as (groups, C_in/g, n*P): the batch goes into the columns, so the first DCGAN layers
         # (4x4 inputs) still make one big GEMM instead of N tiny ones.
         x_mat = np.ascontiguousarray(
-            x[n0:n1].reshape(n1 - n0, groups, c_in_group, positions).transpose(1, 2, 0, 3)
+            x[n0:n1]
+            .reshape(n1 - n0, groups, c_in_group, positions)
+            .transpose(1, 2, 0, 3)
         ).reshape(groups, c_in_group, (n1 - n0) * positions)
         for c0 in range(0, c_out_group, chunk_c):
             c1 = min(c_out_group, c0 + chunk_c)
-            rows = w_mat[:, c0 * taps:c1 * taps]
+            rows = w_mat[:, c0 * taps : c1 * taps]
             # The GEMM: every multiplication of the layer, in the BLAS.
             columns = np.matmul(rows, x_mat)  # (groups, (c1-c0)*K, n*P)
-            columns = columns.reshape((groups * (c1 - c0),) + kernel + (n1 - n0,) + spatial)
+            columns = columns.reshape(
+                (groups * (c1 - c0),) + kernel + (n1 - n0,) + spatial
+            )
             # Phase-major canvas (channels, s_1.., n, q_1..): each tap group is one contiguous
             # block add. Zeros from calloc cost nothing until touched.
-            canvas = np.zeros((groups * (c1 - c0),) + tuple(stride) + (n1 - n0,) + q_len, dtype=x.dtype)
+            canvas = np.zeros(
+                (groups * (c1 - c0),) + tuple(stride) + (n1 - n0,) + q_len,
+                dtype=x.dtype,
+            )
             for combo in product(*groups_per_axis):
                 phase_index = tuple(phases for _, _, phases in combo)
                 tap_index = tuple(tap_slice for _, tap_slice, _ in combo)
-                shift_index = tuple(slice(q, q + i) for (q, _, _), i in zip(combo, spatial))
-                target = canvas[(slice(None),) + phase_index + (slice(None),) + shift_index]
+                shift_index = tuple(
+                    slice(q, q + i) for (q, _, _), i in zip(combo, spatial)
+                )
+                target = canvas[
+                    (slice(None),) + phase_index + (slice(None),) + shift_index
+                ]
                 target += columns[(slice(None),) + tap_index]
             # Interleave: canvas[c, r_1.., n, q_1..] -> y[n, c, q_1, r_1, ...] in one pass.
             order = (n + 1, 0) + tuple(v for a in range(n) for v in (n + 2 + a, 1 + a))
             if groups == 1:
                 y_phases[n0:n1, c0:c1] = canvas.transpose(order)
             else:  # this chunk's channels c0..c1 of every group
-                channels = np.concatenate([np.arange(g * c_out_group + c0, g * c_out_group + c1) for g in range(groups)])
+                channels = np.concatenate(
+                    [
+                        np.arange(g * c_out_group + c0, g * c_out_group + c1)
+                        for g in range(groups)
+                    ]
+                )
                 y_phases[n0:n1, channels] = canvas.transpose(order)
     crop = tuple(slice(p, p + o) for p, o in zip(padding, out_size))
     return y[(slice(None), slice(None)) + crop]
-

@@ -1,107 +1,264 @@
 """Shape arithmetic of convolution and transposed convolution (chapters 03-04).
 
 Every function takes ints (one spatial dimension, or the same value for all) or tuples
-with one value per spatial dimension, and answers in the same form.
+with one value per spatial dimension, and answers in the same form: an int if every size
+argument was an int, else a tuple.
 """
+
 from __future__ import annotations
 
-from ._checks import as_tuple, check_output_padding, spatial_rank
+from .arguments import (
+    LayerArguments,
+    layer_arguments,
+    per_dimension,
+    same_form,
+    spatial_rank,
+)
+from .geometry import canvas_length
+from .messages import EMPTY_TRANSPOSE_OUTPUT
 
 
-def _per_dimension(in_size, kernel_size, stride, padding, dilation, *extra):
-    n = spatial_rank(in_size, kernel_size, stride, padding, dilation, *extra)
-    return n, (
-        as_tuple(in_size, n, "in_size", minimum=1),
-        as_tuple(kernel_size, n, "kernel_size", minimum=1),
-        as_tuple(stride, n, "stride", minimum=1),
-        as_tuple(padding, n, "padding", minimum=0),
-        as_tuple(dilation, n, "dilation", minimum=1),
+def conv_sizes(in_size, kernel, arguments: LayerArguments) -> tuple[int, ...]:
+    """The output sizes of a convolution, from checked per-dimension tuples."""
+    a = arguments
+    sizes = tuple(
+        (i + 2 * p - d * (k - 1) - 1) // s + 1
+        for i, k, s, p, d in zip(in_size, kernel, a.stride, a.padding, a.dilation)
     )
+    if min(sizes) < 1:
+        raise ValueError(
+            f"in_size={same_form(in_size, *in_size)!r} is too small for kernel_size="
+            f"{same_form(kernel, *kernel)!r}, dilation={same_form(a.dilation, *a.dilation)!r}, "
+            f"padding={same_form(a.padding, *a.padding)!r}: the output would be empty "
+            f"(need i + 2p >= d(k-1) + 1)"
+        )
+    return sizes
 
 
-def _same_form(values, *arguments):
-    """An int if every argument was an int, else a tuple."""
-    if all(isinstance(a, int) for a in arguments):
-        return values[0]
-    return tuple(values)
+def transpose_sizes(in_size, kernel, arguments: LayerArguments) -> tuple[int, ...]:
+    """The output sizes of a transposed convolution, from checked per-dimension tuples."""
+    a = arguments
+    sizes = tuple(
+        canvas_length(i, k, s, d) - 2 * p + op
+        for i, k, s, p, op, d in zip(
+            in_size, kernel, a.stride, a.padding, a.output_padding, a.dilation
+        )
+    )
+    if min(sizes) < 1:
+        raise ValueError(
+            EMPTY_TRANSPOSE_OUTPUT.format(
+                padding=same_form(a.padding, *a.padding),
+                in_size=same_form(in_size, *in_size),
+                kernel_size=same_form(kernel, *kernel),
+                stride=same_form(a.stride, *a.stride),
+            )
+        )
+    return sizes
+
+
+def _sizes_and_arguments(
+    in_size, kernel_size, stride, padding, dilation, output_padding, *extra
+):
+    """The one normalisation of the size functions: rank, sizes, checked arguments."""
+    n = spatial_rank(
+        in_size, kernel_size, stride, padding, dilation, output_padding, *extra
+    )
+    i = per_dimension(in_size, n, "in_size", minimum=1)
+    k = per_dimension(kernel_size, n, "kernel_size", minimum=1)
+    return n, i, k, layer_arguments(n, stride, padding, dilation, output_padding)
 
 
 def conv_output_size(in_size, kernel_size, stride=1, padding=0, dilation=1):
-    """Output size of a convolution: ``o = floor((i + 2p - d(k-1) - 1) / s) + 1``.
+    r"""Output size of a convolution along every spatial dimension.
 
-    Derived in chapter 01 (stride removes rows of C) and chapter 04.
+    Parameters
+    ----------
+    in_size : int or tuple of int
+        Input size i per spatial dimension (an int: one dimension).
+    kernel_size : int or tuple of int
+        Kernel size k.
+    stride : int or tuple of int, optional
+        Stride s, at least 1.
+    padding : int or tuple of int, optional
+        Zeros p added at both ends of every axis.
+    dilation : int or tuple of int, optional
+        Spacing d between kernel taps, at least 1.
+
+    Returns
+    -------
+    int or tuple of int
+        An int if every argument was an int, else a tuple.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range or the output would be empty.
+    TypeError
+        If an argument is not an int or a sequence of ints.
+
+    See Also
+    --------
+    conv_transpose_output_size : The inverse direction.
+    conv : The convolution whose output this is.
+
+    Notes
+    -----
+    Derived in chapter 01 (stride removes rows of C) and chapter 04:
+
+    .. math::
+
+        o = \left\lfloor \frac{i + 2p - d(k-1) - 1}{s} \right\rfloor + 1 .
 
     Examples
     --------
+    A 3-tap kernel slides to two positions on four inputs:
+
     >>> conv_output_size(4, 3)
     2
+
+    Tuples give one size per dimension:
+
     >>> conv_output_size((16, 17), 5, stride=3, padding=2)
     (6, 6)
     """
-    _, (i, k, s, p, d) = _per_dimension(in_size, kernel_size, stride, padding, dilation)
-    sizes = [(ii + 2 * pp - dd * (kk - 1) - 1) // ss + 1 for ii, kk, ss, pp, dd in zip(i, k, s, p, d)]
-    if min(sizes) < 1:
-        raise ValueError(
-            f"in_size={in_size!r} is too small for kernel_size={kernel_size!r}, dilation={dilation!r}, "
-            f"padding={padding!r}: the output would be empty (need i + 2p >= d(k-1) + 1)"
-        )
-    return _same_form(sizes, in_size, kernel_size, stride, padding, dilation)
+    _, i, k, a = _sizes_and_arguments(
+        in_size, kernel_size, stride, padding, dilation, 0
+    )
+    sizes = conv_sizes(i, k, a)
+    return same_form(sizes, in_size, kernel_size, stride, padding, dilation)
 
 
-def conv_transpose_output_size(in_size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
-    """Output size of a transposed convolution: ``o = s(i-1) + d(k-1) - 2p + output_padding + 1``.
+def conv_transpose_output_size(
+    in_size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1
+):
+    r"""Output size of a transposed convolution along every spatial dimension.
 
-    Derived in chapter 04 (Dumoulin & Visin's relationship 14). ``output_padding`` must be
-    smaller than either the stride or the dilation, as in PyTorch.
+    Parameters
+    ----------
+    in_size : int or tuple of int
+        Input size i per spatial dimension (an int: one dimension).
+    kernel_size : int or tuple of int
+        Kernel size k.
+    stride : int or tuple of int, optional
+        Stride s, at least 1.
+    padding : int or tuple of int, optional
+        Entries p cropped from both ends of every axis.
+    output_padding : int or tuple of int, optional
+        Entries added at the end, smaller than either the stride or the dilation.
+    dilation : int or tuple of int, optional
+        Spacing d between kernel taps, at least 1.
+
+    Returns
+    -------
+    int or tuple of int
+        An int if every argument was an int, else a tuple.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range or ``padding`` crops the whole output.
+    TypeError
+        If an argument is not an int or a sequence of ints.
+
+    See Also
+    --------
+    conv_output_size : The forward direction.
+    output_padding_for : The ``output_padding`` that reaches a chosen size.
+    conv_transpose : The transposed convolution whose output this is.
+
+    Notes
+    -----
+    Chapter 04 (Dumoulin & Visin's relationship 14): the canvas of all stamps,
+    :math:`s(i-1) + d(k-1) + 1`, cropped by p at both ends and extended by the output
+    padding :math:`a`:
+
+    .. math::
+
+        o = s(i-1) + d(k-1) - 2p + a + 1 .
 
     Examples
     --------
+    Padding 1 crops the 3-long canvas of two inputs and a 2-tap kernel to one entry:
+
     >>> conv_transpose_output_size(2, 2, padding=1)
     1
+
+    Stride 4 spreads the two stamps apart:
+
     >>> conv_transpose_output_size(2, 2, stride=4)
     6
     """
-    n, (i, k, s, p, d) = _per_dimension(in_size, kernel_size, stride, padding, dilation, output_padding)
-    op = as_tuple(output_padding, n, "output_padding", minimum=0)
-    check_output_padding(op, s, d)
-    sizes = [
-        ss * (ii - 1) + dd * (kk - 1) - 2 * pp + oo + 1
-        for ii, kk, ss, pp, oo, dd in zip(i, k, s, p, op, d)
-    ]
-    if min(sizes) < 1:
-        raise ValueError(
-            f"padding={padding!r} crops more than the transposed convolution produces "
-            f"(in_size={in_size!r}, kernel_size={kernel_size!r}, stride={stride!r}): the output would be "
-            f"empty; padding must be at most (s(i-1) + d(k-1) + output_padding) / 2"
-        )
-    return _same_form(sizes, in_size, kernel_size, stride, padding, output_padding, dilation)
+    _, i, k, a = _sizes_and_arguments(
+        in_size, kernel_size, stride, padding, dilation, output_padding
+    )
+    sizes = transpose_sizes(i, k, a)
+    arguments = (in_size, kernel_size, stride, padding, output_padding, dilation)
+    return same_form(sizes, *arguments)
 
 
 def output_padding_for(in_size, out_size, kernel_size, stride=1, padding=0, dilation=1):
-    """The ``output_padding`` that makes a transposed convolution produce ``out_size``.
+    r"""The ``output_padding`` that makes a transposed convolution produce ``out_size``.
 
-    ``output_padding = out_size - (s(i-1) + d(k-1) - 2p + 1)``, legal when
-    ``0 <= output_padding < max(s, d)`` (chapter 04; PyTorch's ``output_size=`` argument
-    does the same).
+    Parameters
+    ----------
+    in_size : int or tuple of int
+        Input size i of the transposed convolution.
+    out_size : int or tuple of int
+        The output size wanted.
+    kernel_size : int or tuple of int
+        Kernel size k.
+    stride : int or tuple of int, optional
+        Stride s, at least 1.
+    padding : int or tuple of int, optional
+        Entries p cropped from both ends.
+    dilation : int or tuple of int, optional
+        Spacing d between kernel taps, at least 1.
+
+    Returns
+    -------
+    int or tuple of int
+        An int if every argument was an int, else a tuple.
+
+    Raises
+    ------
+    ValueError
+        If no legal ``output_padding`` reaches ``out_size``; the message gives the legal sizes.
+
+    See Also
+    --------
+    conv_transpose_output_size : The size a given ``output_padding`` produces.
+
+    Notes
+    -----
+    Legal when :math:`0 \le a < \max(s, d)` (chapter 04; PyTorch's ``output_size=``
+    argument does the same):
+
+    .. math::
+
+        a = o - \bigl(s(i-1) + d(k-1) - 2p + 1\bigr) .
 
     Examples
     --------
+    A 5x5, stride-3, padding-2 layer maps 6 to 16, 17 or 18:
+
     >>> output_padding_for(6, 16, kernel_size=5, stride=3, padding=2)
     0
     >>> output_padding_for(6, 17, kernel_size=5, stride=3, padding=2)
     1
     """
-    n, (i, k, s, p, d) = _per_dimension(in_size, kernel_size, stride, padding, dilation, out_size)
-    o = as_tuple(out_size, n, "out_size", minimum=1)
+    n, i, k, a = _sizes_and_arguments(
+        in_size, kernel_size, stride, padding, dilation, 0, out_size
+    )
+    o = per_dimension(out_size, n, "out_size", minimum=1)
     result = []
-    for ii, oo, kk, ss, pp, dd in zip(i, o, k, s, p, d):
-        smallest = ss * (ii - 1) + dd * (kk - 1) - 2 * pp + 1
+    for ii, oo, kk, ss, pp, dd in zip(i, o, k, a.stride, a.padding, a.dilation):
+        smallest = canvas_length(ii, kk, ss, dd) - 2 * pp
         largest = smallest + max(ss, dd) - 1
         if not smallest <= oo <= largest:
             raise ValueError(
-                f"out_size={out_size!r} cannot be reached from in_size={in_size!r} with kernel_size="
-                f"{kernel_size!r}, stride={stride!r}, padding={padding!r}, dilation={dilation!r}: "
-                f"legal sizes are {smallest}..{largest}"
+                f"out_size={out_size!r} cannot be reached from in_size={in_size!r} with "
+                f"kernel_size={kernel_size!r}, stride={stride!r}, padding={padding!r}, "
+                f"dilation={dilation!r}: legal sizes are {smallest}..{largest}"
             )
         result.append(oo - smallest)
-    return _same_form(result, in_size, out_size, kernel_size, stride, padding, dilation)
+    return same_form(result, in_size, out_size, kernel_size, stride, padding, dilation)

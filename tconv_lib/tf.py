@@ -6,215 +6,345 @@ is the gradient of ``tf.nn.conv2d`` with respect to its input, so it needs the `
 of that forward convolution: several output sizes share one input size, and the padding mode
 decides which window of the full stamp canvas is kept.
 
+TF's ``strides`` and ``dilations`` may have ``n + 2`` entries (1 for batch and channels), so
+the number of spatial dimensions comes from the sizes, never from them.
+
 Observed on the pinned TensorFlow (2.21, CPU): with ``TF_ENABLE_ONEDNN_OPTS=0`` the CPU kernels
 refuse ``dilations > 1`` and ``data_format="NCHW"``; with oneDNN enabled both run.
 """
+
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_real_array, as_tuple, pad_or_crop
+from .arguments import (
+    SEQUENCES,
+    layer_arguments,
+    per_dimension,
+    real_array,
+    spatial_rank,
+)
+from .geometry import canvas_length, pad_or_crop
+from .shapes import transpose_sizes
+from .tf_sizes import (
+    keras_conv_transpose_output_size,
+    tf_output_size_range,
+    tf_padding,
+    tf_per_dimension,
+)
 from .transpose import conv_transpose
 
-
-def _tf_per_dimension(value, n, name, minimum):
-    """TF accepts an int, ``n`` values, or ``n + 2`` values with 1 for batch and channels."""
-    if isinstance(value, (list, tuple)) and len(value) == n + 2:
-        if value[0] != 1 or value[-1] != 1:
-            raise ValueError(f"{name}={value!r}: the batch and channel entries must be 1")
-        value = tuple(value[1:-1])
-    return as_tuple(value, n, name, minimum=minimum)
-
-
-def _padding_pairs(padding, n):
-    """Explicit TF padding, ``[[0,0],[top,bottom],[left,right],[0,0]]`` or ``n`` pairs, as n pairs."""
-    pairs = [tuple(pair) for pair in padding]
-    if len(pairs) == n + 2:
-        if pairs[0] != (0, 0) or pairs[-1] != (0, 0):
-            raise ValueError(f"padding={padding!r}: the batch and channel pairs must be [0, 0]")
-        pairs = pairs[1:-1]
-    if len(pairs) != n or any(len(pair) != 2 for pair in pairs):
-        raise ValueError(f"padding={padding!r} must be 'SAME', 'VALID' or {n} (or {n + 2}) [before, after] pairs")
-    for pair in pairs:
-        for v in pair:
-            if not isinstance(v, numbers.Integral) or v < 0:
-                raise ValueError(f"padding={padding!r} must hold non-negative ints")
-    return [(int(b), int(a)) for b, a in pairs]
+__all__ = [
+    "TFEquivalent",
+    "TorchEquivalent",
+    "keras_conv_transpose_output_size",
+    "tf_args_for_torch",
+    "tf_conv_transpose",
+    "tf_filters_to_torch",
+    "tf_output_size_range",
+    "tf_padding",
+    "torch_args_for_tf",
+    "torch_weight_to_tf",
+]
 
 
-def tf_padding(out_size, kernel_size, stride, padding, dilation=1):
-    """The ``(before, after)`` zeros TF's forward convolution puts around an input of size ``out_size``.
-
-    ``"VALID"``: none. ``"SAME"``: total ``max((ceil(o/s) - 1)*s + d(k-1) + 1 - o, 0)``, with
-    ``before = total // 2``: the odd pixel goes to the bottom/right (chapter 06). Explicit
-    pairs are returned as given. One pair per spatial dimension.
-    """
-    n = len(out_size)
-    k = as_tuple(kernel_size, n, "kernel_size", minimum=1)
-    s = as_tuple(stride, n, "stride", minimum=1)
-    d = as_tuple(dilation, n, "dilation", minimum=1)
-    if isinstance(padding, str):
-        if padding.upper() == "VALID":
-            return [(0, 0)] * n
-        if padding.upper() == "SAME":
-            pairs = []
-            for o, kk, ss, dd in zip(out_size, k, s, d):
-                total = max((-(-o // ss) - 1) * ss + dd * (kk - 1) + 1 - o, 0)
-                pairs.append((total // 2, total - total // 2))
-            return pairs
-        raise ValueError(f"padding={padding!r} must be 'SAME', 'VALID' or a list of [before, after] pairs")
-    return _padding_pairs(padding, n)
+def _weight_axes(array, name: str, layout: str) -> np.ndarray:
+    """A weight with 1, 2 or 3 spatial dimensions (3 to 5 axes), its dtype kept."""
+    array = np.asarray(array)
+    if not 3 <= array.ndim <= 5:
+        raise ValueError(
+            f"{name} has shape {array.shape}; expected {layout} with 1, 2 or 3 spatial "
+            f"dimensions (3 to 5 axes)"
+        )
+    return array
 
 
-def tf_output_size_range(in_size, kernel_size, stride, padding="SAME", dilation=1):
-    """The legal ``output_shape`` spatial sizes of a TF transposed convolution, as a ``range`` per dimension.
-
-    Legal sizes ``o`` are those whose forward convolution gives back ``in_size``:
-    SAME ``(i-1)s + 1 .. i*s``; VALID ``(i-1)s + d(k-1) + 1 .. i*s + d(k-1)``; explicit pads
-    ``(b, a)``: ``(i-1)s + d(k-1) + 1 - b - a`` and the next ``s - 1`` sizes (chapter 06).
-
-    Examples
-    --------
-    >>> tf_output_size_range((2, 2), 3, 2, "VALID")
-    [range(5, 7), range(5, 7)]
-    """
-    n = len(in_size) if isinstance(in_size, (tuple, list)) else 1
-    i = as_tuple(in_size, n, "in_size", minimum=1)
-    k = as_tuple(kernel_size, n, "kernel_size", minimum=1)
-    s = _tf_per_dimension(stride, n, "strides", minimum=1)
-    d = _tf_per_dimension(dilation, n, "dilations", minimum=1)
-    ranges = []
-    for dim, (ii, kk, ss, dd) in enumerate(zip(i, k, s, d)):
-        if isinstance(padding, str) and padding.upper() == "SAME":
-            low = (ii - 1) * ss + 1
-        elif isinstance(padding, str) and padding.upper() == "VALID":
-            low = (ii - 1) * ss + dd * (kk - 1) + 1
-        else:
-            before, after = tf_padding((1,) * n, k, s, padding, d)[dim]
-            low = (ii - 1) * ss + dd * (kk - 1) + 1 - before - after
-        ranges.append(range(max(low, 1), low + ss))
-    return ranges
+def _check_legal(legal, out_size, what: str, context: str) -> None:
+    """Refuse an output size outside TF's legal ranges, or any size where none is legal."""
+    for dim, r in enumerate(legal):
+        if not r:
+            raise ValueError(
+                f"{context}: the explicit padding crops more than the stamp canvas holds in "
+                f"spatial dimension {dim}, so no output size is legal; use smaller padding"
+            )
+    if any(o not in r for o, r in zip(out_size, legal)):
+        allowed = ", ".join(f"{r.start}..{r.stop - 1}" for r in legal)
+        raise ValueError(
+            f"{what} is not legal for {context}: each spatial size must be in {allowed}"
+        )
 
 
 def tf_conv_transpose(x, filters, output_shape, strides, padding="SAME", dilations=1):
-    """``tf.nn.conv_transpose`` (and ``conv1d/2d/3d_transpose``) in numpy, channels last.
-
-    The full stamp canvas of the transposed convolution (length ``(i-1)s + d(k-1) + 1``, zeros
-    beyond it) is computed as in PyTorch with no padding; TF keeps the window
-    ``[before, before + o)``, where ``before`` is the padding its forward convolution would put
-    at the start (``tf_padding``). With SAME and an odd total padding, the extra pixel is
-    cropped at the bottom/right (chapter 06).
+    r"""``tf.nn.conv_transpose`` (and ``conv1d/2d/3d_transpose``) in numpy, channels last.
 
     Parameters
     ----------
-    x : array_like, shape ``(N, *spatial, C_in)``
-    filters : array_like, shape ``(*kernel, C_out, C_in)``
-    output_shape : sequence of ints, ``(N, *out, C_out)``
-    strides, dilations : int, n ints, or n + 2 ints with 1 for batch and channels
-    padding : "SAME", "VALID", or explicit ``[[0, 0], [before, after], ..., [0, 0]]`` pairs
+    x : array_like
+        Input ``(N, *spatial, C_in)``.
+    filters : array_like
+        Filters ``(*kernel, C_out, C_in)`` with 1, 2 or 3 spatial dimensions.
+    output_shape : sequence of int
+        ``(N, *out, C_out)``; every entry an int (a float is refused, never truncated).
+    strides : int or sequence of int
+        Stride s: an int, n ints, or n + 2 ints with 1 for batch and channels.
+    padding : {"SAME", "VALID"} or list of pairs, optional
+        TF's padding, or explicit ``[[0, 0], [before, after], ..., [0, 0]]`` pairs.
+    dilations : int or sequence of int, optional
+        Dilation d, in the same forms as ``strides``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``output_shape``, the input's float dtype (float64 for integers).
 
     Raises
     ------
     ValueError
-        For an ``output_shape`` TF would refuse, naming the legal sizes.
+        For an ``output_shape`` TF would refuse (naming the legal sizes), a padding that
+        leaves no legal size, or shapes that do not fit together.
+    TypeError
+        If an array is not real or a size is not an int.
+
+    See Also
+    --------
+    conv_transpose : PyTorch's transposed convolution, which computes the canvas.
+    tf_output_size_range : The legal output sizes.
+    torch_args_for_tf : The PyTorch arguments of the same layer.
+
+    Notes
+    -----
+    The full stamp canvas (length :math:`L = s(i-1) + d(k-1) + 1`, zeros beyond it) is
+    computed as in PyTorch with no padding; TF keeps the window of its o outputs that
+    starts at b, the padding its forward convolution puts first (:func:`tf_padding`):
+
+    .. math::
+
+        y_	ext{TF}[j] = 	ext{canvas}[j + b], \qquad 0 \le j < o .
+
+    With SAME and an odd total padding, the extra pixel is cropped at the bottom/right
+    (chapter 06).
 
     Examples
     --------
-    Seed 003's first output (chapter 06):
+    Seed 003's first output (chapter 06): 67 is -67 times the kernel's corner -1.
 
     >>> x = np.array([[-67., -77.], [-117., -127.]]).reshape(1, 2, 2, 1)
     >>> f = np.array([[-1., 2., -3.], [4., -5., 6.], [-7., 8., -9.]]).reshape(3, 3, 1, 1)
     >>> float(tf_conv_transpose(x, f, (1, 5, 5, 1), 2, "VALID")[0, 0, 0, 0])
     67.0
     """
-    x = as_real_array(x, "x")
-    filters = as_real_array(filters, "filters")
-    if not 3 <= filters.ndim <= 5:
-        raise ValueError(f"filters has shape {filters.shape}; expected (*kernel, C_out, C_in) with 1-3 spatial dims")
+    x = real_array(x, "x")
+    filters = real_array(
+        _weight_axes(filters, "filters", "(*kernel, C_out, C_in)"), "filters"
+    )
     n = filters.ndim - 2
     if x.ndim != n + 2:
-        raise ValueError(f"x has shape {x.shape}; expected (N, *spatial, C_in) with {n + 2} axes")
+        raise ValueError(
+            f"x has shape {x.shape}; expected (N, *spatial, C_in) with {n + 2} axes"
+        )
     if x.shape[-1] != filters.shape[-1]:
-        raise ValueError(f"x has {x.shape[-1]} channels but filters.shape[-1]={filters.shape[-1]} (filters are (*kernel, C_out, C_in))")
-    output_shape = tuple(int(v) for v in np.asarray(output_shape).ravel())
-    if len(output_shape) != n + 2:
-        raise ValueError(f"output_shape={output_shape!r} must have {n + 2} entries (N, *spatial, C_out)")
-    if output_shape[0] != x.shape[0] or output_shape[-1] != filters.shape[-2]:
         raise ValueError(
-            f"output_shape={output_shape!r} must start with the batch size {x.shape[0]} and end with "
-            f"C_out=filters.shape[-2]={filters.shape[-2]}"
+            f"x has {x.shape[-1]} channels but filters.shape[-1]={filters.shape[-1]} "
+            f"(filters are (*kernel, C_out, C_in))"
         )
-    s = _tf_per_dimension(strides, n, "strides", minimum=1)
-    d = _tf_per_dimension(dilations, n, "dilations", minimum=1)
+    if not isinstance(output_shape, SEQUENCES) or len(output_shape) != n + 2:
+        raise ValueError(
+            f"output_shape={output_shape!r} must be a sequence of {n + 2} ints (N, *spatial, C_out)"
+        )
+    shape = per_dimension(output_shape, n + 2, "output_shape", minimum=1)
+    if shape[0] != x.shape[0] or shape[-1] != filters.shape[-2]:
+        raise ValueError(
+            f"output_shape={output_shape!r} must start with the batch size {x.shape[0]} and "
+            f"end with C_out=filters.shape[-2]={filters.shape[-2]}"
+        )
+    s = tf_per_dimension(strides, n, "strides")
+    d = tf_per_dimension(dilations, n, "dilations")
     k = filters.shape[:n]
-    out_size = output_shape[1:-1]
+    out_size = shape[1:-1]
     legal = tf_output_size_range(x.shape[1:-1], k, s, padding, d)
-    if any(o not in r for o, r in zip(out_size, legal)):
-        allowed = ", ".join(f"{r.start}..{r.stop - 1}" for r in legal)
-        raise ValueError(
-            f"output_shape={output_shape!r} is not legal for input size {x.shape[1:-1]}, kernel {k}, "
-            f"strides {s}, padding {padding!r}, dilations {d}: each spatial size must be in {allowed}"
-        )
+    context = (
+        f"input size {x.shape[1:-1]}, kernel {k}, strides {s}, padding {padding!r}, "
+        f"dilations {d}"
+    )
+    _check_legal(legal, out_size, f"output_shape={output_shape!r}", context)
     pads = tf_padding(out_size, k, s, padding, d)
-    canvas = conv_transpose(np.moveaxis(x, -1, 1), tf_filters_to_torch(filters), stride=s, dilation=d)
-    window = pad_or_crop(canvas, [(-b, o - (c - b)) for (b, _), o, c in zip(pads, out_size, canvas.shape[2:])])
-    return np.moveaxis(window, 1, -1)
+    canvas = conv_transpose(
+        np.moveaxis(x, -1, 1), tf_filters_to_torch(filters), stride=s, dilation=d
+    )
+    edges = [
+        (-b, o - (c - b)) for (b, _), o, c in zip(pads, out_size, canvas.shape[2:])
+    ]
+    return np.moveaxis(pad_or_crop(canvas, edges), 1, -1)
 
 
 def tf_filters_to_torch(filters):
-    """TF/Keras transposed-convolution filters ``(*k, C_out, C_in)`` to PyTorch's ``(C_in, C_out, *k)``."""
-    filters = np.asarray(filters)
+    r"""TF/Keras transposed-convolution filters ``(*k, C_out, C_in)`` to PyTorch's layout.
+
+    Parameters
+    ----------
+    filters : array_like
+        Filters ``(*kernel, C_out, C_in)`` with 1, 2 or 3 spatial dimensions.
+
+    Returns
+    -------
+    numpy.ndarray
+        A view ``(C_in, C_out, *kernel)`` of the same values and dtype.
+
+    Raises
+    ------
+    ValueError
+        If ``filters`` does not have 3 to 5 axes.
+
+    See Also
+    --------
+    torch_weight_to_tf : The inverse.
+    tf_conv_transpose : Uses it to call :func:`conv_transpose`.
+
+    Notes
+    -----
+    Only the axes move; with t a kernel position,
+
+    .. math::
+
+        w_	ext{torch}[c_i, c_o, t] = f_	ext{TF}[t, c_o, c_i] .
+
+    Examples
+    --------
+    A 3-tap 1-D filter from 1 input to 2 output channels:
+
+    >>> tf_filters_to_torch(np.zeros((3, 2, 1))).shape
+    (1, 2, 3)
+    """
+    filters = _weight_axes(filters, "filters", "(*kernel, C_out, C_in)")
     n = filters.ndim - 2
     return np.transpose(filters, (n + 1, n) + tuple(range(n)))
 
 
 def torch_weight_to_tf(w):
-    """PyTorch ``ConvTranspose`` weights ``(C_in, C_out, *k)`` to TF/Keras filters ``(*k, C_out, C_in)``."""
-    w = np.asarray(w)
+    r"""PyTorch ``ConvTranspose`` weights ``(C_in, C_out, *k)`` to TF/Keras filters.
+
+    Parameters
+    ----------
+    w : array_like
+        Weight ``(C_in, C_out, *kernel)`` with 1, 2 or 3 spatial dimensions.
+
+    Returns
+    -------
+    numpy.ndarray
+        A view ``(*kernel, C_out, C_in)`` of the same values and dtype.
+
+    Raises
+    ------
+    ValueError
+        If ``w`` does not have 3 to 5 axes.
+
+    See Also
+    --------
+    tf_filters_to_torch : The inverse.
+    tf_args_for_torch : The TF arguments of the same layer.
+
+    Notes
+    -----
+    Only the axes move; with t a kernel position,
+
+    .. math::
+
+        f_	ext{TF}[t, c_o, c_i] = w_	ext{torch}[c_i, c_o, t] .
+
+    Examples
+    --------
+    A 4x5 kernel from 2 input to 3 output channels:
+
+    >>> torch_weight_to_tf(np.zeros((2, 3, 4, 5))).shape
+    (4, 5, 3, 2)
+    """
+    w = _weight_axes(w, "w", "(C_in, C_out, *kernel)")
     n = w.ndim - 2
     return np.transpose(w, tuple(range(2, n + 2)) + (1, 0))
 
 
 class TorchEquivalent(NamedTuple):
     """PyTorch arguments that reproduce a TF call: run ``conv_transpose`` with ``padding`` and
-    ``output_padding``, then drop ``crop[axis] = (from_start, from_end)`` entries per spatial axis."""
+    ``output_padding``, then drop ``crop[axis] = (from_start, from_end)`` entries per axis."""
 
     padding: tuple
     output_padding: tuple
     crop: tuple
 
 
-def torch_args_for_tf(in_size, kernel_size, out_size, strides, padding="SAME", dilations=1):
-    """The PyTorch ``padding``/``output_padding`` (plus a crop) that reproduce a TF transposed convolution.
+def torch_args_for_tf(
+    in_size, kernel_size, out_size, strides, padding="SAME", dilations=1
+):
+    r"""The PyTorch ``padding``/``output_padding`` (plus a crop) that reproduce a TF call.
 
-    TF keeps the window ``[b, b + o)`` of the full canvas of length ``L = (i-1)s + d(k-1) + 1``;
-    PyTorch keeps ``[p, L + op - p)``. The largest ``p <= b`` with a legal
-    ``op = max(0, p - e)`` (``e = L - b - o``, TF's crop at the end) is chosen, and whatever is
-    left over becomes a crop. A crop is needed exactly when TF pads asymmetrically, as SAME
-    does with k=3, s=2 (chapter 06): there ``padding=1, output_padding=1`` has the right shape
-    but is shifted by one pixel; the right answer is ``padding=0`` and dropping the last row.
+    Parameters
+    ----------
+    in_size : int or tuple of int
+        Input size i per spatial dimension (an int: one).
+    kernel_size : int or tuple of int
+        Kernel size k.
+    out_size : int or tuple of int
+        TF's output size o (the spatial part of ``output_shape``).
+    strides : int or tuple of int
+        Stride s: an int, n ints, or n + 2 ints with 1 for batch and channels.
+    padding : {"SAME", "VALID"} or list of pairs, optional
+        TF's padding.
+    dilations : int or tuple of int, optional
+        Dilation d, in the same forms as ``strides``.
+
+    Returns
+    -------
+    TorchEquivalent
+        ``padding``, ``output_padding`` and ``crop``, one entry per spatial dimension.
+
+    Raises
+    ------
+    ValueError
+        If ``out_size`` is not legal for this TF call.
+
+    See Also
+    --------
+    tf_args_for_torch : The other direction.
+    tf_conv_transpose : The TF call itself, in numpy.
+
+    Notes
+    -----
+    TF keeps the window :math:`[b, b + o)` of the canvas of length
+    :math:`L = s(i-1) + d(k-1) + 1`; PyTorch keeps :math:`[p, L + a - p)`. The largest
+    :math:`p \le b` with a legal output padding is chosen, with e = L - b - o (TF's crop
+    at the end), and what is left over becomes a crop:
+
+    .. math::
+
+        a = \max(0, p - e) < \max(s, d) .
+
+    A crop is needed exactly when TF pads asymmetrically, as SAME does with k=3, s=2
+    (chapter 06): ``padding=1, output_padding=1`` has the right shape but is shifted by
+    one pixel; the right answer is ``padding=0`` and dropping the last row.
 
     Examples
     --------
+    The k=3, s=2 SAME trap: no padding, then drop the last entry.
+
     >>> torch_args_for_tf(4, 3, 8, 2, "SAME")
     TorchEquivalent(padding=(0,), output_padding=(0,), crop=((0, 1),))
     """
-    n = len(in_size) if isinstance(in_size, (tuple, list)) else 1
-    i = as_tuple(in_size, n, "in_size", minimum=1)
-    o = as_tuple(out_size, n, "out_size", minimum=1)
-    k = as_tuple(kernel_size, n, "kernel_size", minimum=1)
-    s = _tf_per_dimension(strides, n, "strides", minimum=1)
-    d = _tf_per_dimension(dilations, n, "dilations", minimum=1)
+    n = spatial_rank(in_size, kernel_size, out_size)
+    i = per_dimension(in_size, n, "in_size", minimum=1)
+    o = per_dimension(out_size, n, "out_size", minimum=1)
+    k = per_dimension(kernel_size, n, "kernel_size", minimum=1)
+    s = tf_per_dimension(strides, n, "strides")
+    d = tf_per_dimension(dilations, n, "dilations")
     legal = tf_output_size_range(i, k, s, padding, d)
-    if any(oo not in r for oo, r in zip(o, legal)):
-        raise ValueError(f"out_size={out_size!r} is not legal for this TF call; legal sizes: {legal}")
+    _check_legal(
+        legal, o, f"out_size={out_size!r}", f"this TF call (padding {padding!r})"
+    )
     pads = tf_padding(o, k, s, padding, d)
     paddings, output_paddings, crops = [], [], []
     for ii, oo, kk, ss, dd, (before, _) in zip(i, o, k, s, d, pads):
-        full = (ii - 1) * ss + dd * (kk - 1) + 1
+        full = canvas_length(ii, kk, ss, dd)
         end_crop = full - before - oo
         p = next(p for p in range(before, -1, -1) if max(0, p - end_crop) < max(ss, dd))
         op = max(0, p - end_crop)
@@ -225,8 +355,8 @@ def torch_args_for_tf(in_size, kernel_size, out_size, strides, padding="SAME", d
 
 
 class TFEquivalent(NamedTuple):
-    """A TF call that reproduces a PyTorch one: ``tf.nn.conv_transpose(x, filters, (N, *out_size, C_out),
-    strides, padding, dilations)``."""
+    """A TF call that reproduces a PyTorch one: ``tf.nn.conv_transpose(x, filters,
+    (N, *out_size, C_out), strides, padding, dilations)``."""
 
     out_size: tuple
     padding: object
@@ -234,93 +364,82 @@ class TFEquivalent(NamedTuple):
     dilations: tuple
 
 
-def tf_args_for_torch(in_size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
-    """The TF ``output_shape`` and ``padding`` that reproduce ``conv_transpose`` with PyTorch arguments.
-
-    PyTorch keeps the window ``[p, p + o)`` of the full canvas; TF keeps ``[before, before + o)``,
-    so the TF padding starts with ``p``. ``"VALID"`` is used when ``p = 0``, ``"SAME"`` when its
-    padding is the same window, and explicit pairs ``[p, max(p - output_padding, 0)]`` otherwise
-    (``tf.nn.conv2d_transpose`` accepts explicit padding; ``conv1d_/conv3d_transpose`` do not).
-
-    Examples
-    --------
-    >>> tf_args_for_torch(16, 4, stride=2, padding=1)
-    TFEquivalent(out_size=(32,), padding='SAME', strides=(2,), dilations=(1,))
-    """
-    from .shapes import conv_transpose_output_size
-
-    n = len(in_size) if isinstance(in_size, (tuple, list)) else 1
-    i = as_tuple(in_size, n, "in_size", minimum=1)
-    k = as_tuple(kernel_size, n, "kernel_size", minimum=1)
-    s = as_tuple(stride, n, "stride", minimum=1)
-    p = as_tuple(padding, n, "padding", minimum=0)
-    op = as_tuple(output_padding, n, "output_padding", minimum=0)
-    d = as_tuple(dilation, n, "dilation", minimum=1)
-    o = conv_transpose_output_size(i, k, s, p, op, d)
-    for mode in ("VALID", "SAME"):
-        if all(oo in r for oo, r in zip(o, tf_output_size_range(i, k, s, mode, d))):
-            if [b for b, _ in tf_padding(o, k, s, mode, d)] == list(p):
-                return TFEquivalent(o, mode, s, d)
-    explicit = [[0, 0]] + [[pp, max(pp - oo, 0)] for pp, oo in zip(p, op)] + [[0, 0]]
-    if any(oo not in r for oo, r in zip(o, tf_output_size_range(i, k, s, explicit, d))):
-        raise ValueError(
-            f"no TF padding reproduces padding={padding!r}, output_padding={output_padding!r} with "
-            f"stride={stride!r}, dilation={dilation!r}: TF allows at most stride - 1 extra rows"
-        )
-    return TFEquivalent(o, explicit, s, d)
-
-
-def keras_conv_transpose_output_size(in_size, kernel_size, stride, padding, output_padding=None, dilation=1):
-    """Output size of a Keras 3 ``Conv1D/2D/3DTranspose`` layer, per spatial dimension.
-
-    Keras computes the ``output_shape`` it passes to ``tf.nn.conv_transpose`` with this rule
-    (``keras.src.backend.common.backend_utils._get_output_shape_given_tf_padding``), where
-    ``K = d(k-1) + 1`` is the dilated kernel size:
-
-    - ``"valid"``: ``(i-1)s + K + output_padding``; ``output_padding=None`` means
-      ``max(K, s) - K``, so ``s > k`` gives ``i*s``.
-    - ``"same"``: ``i*s`` when ``output_padding`` is None, else ``(i-1)s + K % 2 + output_padding``.
-
-    The size is returned as Keras computes it, even when TensorFlow then refuses it: with
-    ``"same"``, an even ``K`` and ``output_padding=0`` it is ``(i-1)s``, below the smallest legal
-    SAME size ``(i-1)s + 1`` (see ``tf_output_size_range``; chapter 06).
+def tf_args_for_torch(
+    in_size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1
+):
+    r"""The TF ``output_shape`` and ``padding`` that reproduce a PyTorch transposed convolution.
 
     Parameters
     ----------
-    in_size, kernel_size, stride, dilation : int or tuple of ints (one per spatial dimension)
-    padding : {"valid", "same"} (any case)
-    output_padding : None, int or tuple of ints, each smaller than the stride (Keras checks this)
+    in_size : int or tuple of int
+        Input size i per spatial dimension (an int: one).
+    kernel_size : int or tuple of int
+        Kernel size k.
+    stride : int or tuple of int, optional
+        PyTorch's stride s.
+    padding : int or tuple of int, optional
+        PyTorch's padding p.
+    output_padding : int or tuple of int, optional
+        PyTorch's output padding a.
+    dilation : int or tuple of int, optional
+        PyTorch's dilation d.
 
     Returns
     -------
-    int or tuple of ints
-        An int if every size argument was an int, else a tuple.
+    TFEquivalent
+        ``out_size``, ``padding`` ("VALID", "SAME" or explicit pairs), ``strides`` and
+        ``dilations`` of the TF call.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range, or no TF padding reproduces the call.
+
+    See Also
+    --------
+    torch_args_for_tf : The other direction.
+    conv_transpose_output_size : The output size, PyTorch's rule.
+
+    Notes
+    -----
+    PyTorch keeps the window :math:`[p, p + o)` of the canvas; TF keeps
+    :math:`[b, b + o)`, so the TF padding starts with :math:`b = p`. "VALID" is used when
+    p = 0, "SAME" when its padding is the same window, and explicit pairs otherwise:
+
+    .. math::
+
+        (b, e) = \bigl(p, \max(p - a, 0)\bigr)
+
+    (``tf.nn.conv2d_transpose`` accepts explicit padding; ``conv1d_/conv3d_transpose`` do
+    not).
 
     Examples
     --------
-    >>> keras_conv_transpose_output_size(4, 2, 3, "valid")
-    12
-    >>> keras_conv_transpose_output_size(4, 4, 2, "same", output_padding=0)
-    6
+    DCGAN's k=4, s=2, p=1 layer is TF's SAME:
+
+    >>> tf_args_for_torch(16, 4, stride=2, padding=1)
+    TFEquivalent(out_size=(32,), padding='SAME', strides=(2,), dilations=(1,))
     """
-    sized = (in_size, kernel_size, stride, dilation) + (() if output_padding is None else (output_padding,))
-    n = max(len(v) if isinstance(v, (tuple, list)) else 1 for v in sized)
-    i = as_tuple(in_size, n, "in_size", minimum=1)
-    k = as_tuple(kernel_size, n, "kernel_size", minimum=1)
-    s = as_tuple(stride, n, "stride", minimum=1)
-    d = as_tuple(dilation, n, "dilation", minimum=1)
-    op = (None,) * n if output_padding is None else as_tuple(output_padding, n, "output_padding", minimum=0)
-    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
-        raise ValueError(f"padding={padding!r} must be 'valid' or 'same' (Keras accepts no explicit padding)")
-    sizes = []
-    for ii, kk, ss, dd, oo in zip(i, k, s, d, op):
-        if oo is not None and oo >= ss:
-            raise ValueError(f"output_padding={output_padding!r} must be smaller than the stride {stride!r}, as in Keras")
-        big_k = dd * (kk - 1) + 1
-        if padding.lower() == "valid":
-            sizes.append((ii - 1) * ss + big_k + (max(big_k, ss) - big_k if oo is None else oo))
-        else:
-            sizes.append(ii * ss if oo is None else (ii - 1) * ss + big_k % 2 + oo)
-    if all(isinstance(v, numbers.Integral) for v in sized):
-        return sizes[0]
-    return tuple(sizes)
+    n = spatial_rank(in_size, kernel_size, stride, padding, output_padding, dilation)
+    i = per_dimension(in_size, n, "in_size", minimum=1)
+    k = per_dimension(kernel_size, n, "kernel_size", minimum=1)
+    a = layer_arguments(n, stride, padding, dilation, output_padding)
+    o = transpose_sizes(i, k, a)
+    s, p, d = a.stride, a.padding, a.dilation
+    for mode in ("VALID", "SAME"):
+        legal = tf_output_size_range(i, k, s, mode, d)
+        reachable = all(oo in r for oo, r in zip(o, legal))
+        if reachable and [b for b, _ in tf_padding(o, k, s, mode, d)] == list(p):
+            return TFEquivalent(o, mode, s, d)
+    explicit = (
+        [[0, 0]]
+        + [[pp, max(pp - oo, 0)] for pp, oo in zip(p, a.output_padding)]
+        + [[0, 0]]
+    )
+    if any(oo not in r for oo, r in zip(o, tf_output_size_range(i, k, s, explicit, d))):
+        raise ValueError(
+            f"no TF padding reproduces padding={padding!r}, output_padding={output_padding!r} "
+            f"with stride={stride!r}, dilation={dilation!r}: TF allows at most stride - 1 "
+            f"extra rows"
+        )
+    return TFEquivalent(o, explicit, s, d)

@@ -1,9 +1,6 @@
 """Reading _toc.yml, shared by the notebook-hygiene and website tests."""
-from pathlib import Path
-
 import yaml
-
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
 
 
 def toc_files():

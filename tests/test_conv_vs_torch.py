@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tconv_lib as tl
+from conftest import torch_conv
 
-TORCH_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 
 
 @st.composite
@@ -34,7 +34,7 @@ def test_conv_and_conv_matrix_match_torch(case):
     x = rng.standard_normal((2, case["c_in"]) + case["in_size"])
     w = rng.standard_normal((case["c_out"], case["c_in"] // case["groups"]) + case["kernel"])
     args = (case["stride"], case["padding"], case["dilation"], case["groups"])
-    expected = TORCH_CONV[case["n"]](torch.from_numpy(x), torch.from_numpy(w), None, *args).numpy()
+    expected = torch_conv(x, w, *args)
     got = tl.conv(x, w, *args)
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-10)

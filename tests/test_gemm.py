@@ -5,25 +5,13 @@ by phases, the batch/channel chunking under a memory budget, and dtype preservat
 """
 import numpy as np
 import pytest
-import torch
-import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tconv_lib as tl
 from tconv_lib.gemm import _tap_groups, gemm_conv_transpose
 from tconv_lib.shapes import conv_transpose_output_size
-
-TORCH_TCONV = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
-
-
-def torch_reference(x, w, stride=1, padding=0, output_padding=0, dilation=1, groups=1):
-    n = w.ndim - 2
-    return TORCH_TCONV[n](
-        torch.from_numpy(x), torch.from_numpy(w), stride=stride, padding=padding,
-        output_padding=output_padding, dilation=dilation, groups=groups,
-    ).numpy()
-
+from conftest import torch_conv_transpose
 
 def gemm_with_budget(x, w, stride, padding, output_padding, dilation, groups, budget):
     """Call the implementation directly, so a test can choose the memory budget."""
@@ -58,7 +46,7 @@ def test_gemm_matches_torch_in_float64(n, i, k, s, p, op, d, groups):
     x = rng.standard_normal((2, 2 * groups) + tuple(i + a for a in range(n)))
     w = rng.standard_normal((2 * groups, 3) + (k,) * n)
     got = tl.conv_transpose(x, w, s, p, op, d, groups, method="gemm")
-    expected = torch_reference(x, w, s, p, op, d, groups)
+    expected = torch_conv_transpose(x, w, s, p, op, d, groups)
     assert got.shape == expected.shape and got.dtype == np.float64
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-10)
 
@@ -69,7 +57,7 @@ def test_gemm_matches_torch_in_float32(n, i, k, s, p, op, d, groups):
     x = rng.standard_normal((3, 4 * groups) + tuple(i + a for a in range(n))).astype(np.float32)
     w = rng.standard_normal((4 * groups, 2) + (k,) * n).astype(np.float32)
     got = tl.conv_transpose(x, w, s, p, op, d, groups, method="gemm")
-    expected = torch_reference(x, w, s, p, op, d, groups)
+    expected = torch_conv_transpose(x, w, s, p, op, d, groups)
     assert got.dtype == np.float32
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
 
@@ -93,24 +81,42 @@ def test_gemm_matches_torch_on_random_arguments(n, data):
     x = rng.standard_normal(((1,) if unbatched else (2,)) + (c_in,) + spatial)
     w = rng.standard_normal((c_in, c_out_g) + k)
     try:
-        expected = torch_reference(x, w, s, p, op, d, groups)
+        expected = torch_conv_transpose(x, w, s, p, op, d, groups)
     except RuntimeError:  # torch refuses an empty output; conv_transpose raises too
         return
     got = tl.conv_transpose(x[0] if unbatched else x, w, s, p, op, d, groups, method="gemm")
     np.testing.assert_allclose(got, expected[0] if unbatched else expected, rtol=0, atol=1e-10)
 
 
-@pytest.mark.parametrize("budget", [1, 3000, 20000, 10**9])
+def smallest_budget(x, w, stride, padding, output_padding, dilation, groups):
+    """The budget the refusal of a 1-byte budget asks for."""
+    with pytest.raises(ValueError, match="memory_budget") as refusal:
+        gemm_with_budget(x, w, stride, padding, output_padding, dilation, groups, 1)
+    return int(str(refusal.value).split("pass memory_budget=")[1].split()[0])
+
+
+@pytest.mark.parametrize("factor", [1, 3, 20, 10**6])
 @pytest.mark.parametrize("groups", [1, 2])
-def test_chunking_under_a_tiny_budget_gives_the_same_result(budget, groups):
-    # budget=1 forces one sample and one output channel per chunk; 3000 and 20000 bytes give
-    # several channels or samples per chunk; 10**9 one chunk.
-    rng = np.random.default_rng(budget + groups)
+def test_chunking_under_a_tiny_budget_gives_the_same_result(factor, groups):
+    # factor 1: the budget the refusal asks for, one sample and one output channel per chunk;
+    # 3 and 20: several channels or samples per chunk; 10**6: one chunk.
+    rng = np.random.default_rng(factor + groups)
     x = rng.standard_normal((5, 4 * groups, 6, 5))
     w = rng.standard_normal((4 * groups, 3, 4, 3))
-    expected = torch_reference(x, w, (2, 3), (1, 0), (1, 2), 1, groups)
-    got = gemm_with_budget(x, w, (2, 3), (1, 0), (1, 2), 1, groups, budget)
+    args = ((2, 3), (1, 0), (1, 2), 1, groups)
+    budget = factor * smallest_budget(x, w, *args)
+    expected = torch_conv_transpose(x, w, *args)
+    got = gemm_with_budget(x, w, *args, budget)
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-10)
+
+
+def test_a_budget_below_one_chunk_is_refused_with_the_budget_that_works():
+    x, w = np.ones((2, 3, 8, 8)), np.ones((3, 2, 4, 4))
+    budget = smallest_budget(x, w, 2, 1, 0, 1, 1)
+    with pytest.raises(ValueError, match=f"pass memory_budget={budget} "):
+        tl.conv_transpose(x, w, 2, 1, memory_budget=budget - 1)
+    expected = torch_conv_transpose(x, w, 2, 1)
+    np.testing.assert_allclose(tl.conv_transpose(x, w, 2, 1, memory_budget=budget), expected)
 
 
 def test_the_column_buffer_stays_within_the_budget_whatever_the_batch():

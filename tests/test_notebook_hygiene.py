@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
-
 import pytest
 from book_toc import toc_files
-
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ABSOLUTE_PATH = re.compile(r"(?<![\w.~-])/(?:work|tmp|root|home)/")
 # TensorFlow's C++ log lines ("I0000 00:00:1795314785.197607   10026 port.cc:153] oneDNN custom operations

@@ -7,13 +7,11 @@ import sys
 import numpy as np
 import pytest
 import tensorflow as tf
-import torch
-import torch.nn.functional as F
 
 import tconv_lib as tl
+from conftest import torch_conv_transpose
 
 TF_TCONV = {1: tf.nn.conv1d_transpose, 2: tf.nn.conv2d_transpose, 3: tf.nn.conv3d_transpose}
-TORCH_TCONV = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 
 
 def random_case(rng, n, in_size, k, c_in=2, c_out=3):
@@ -131,8 +129,7 @@ def test_torch_args_for_tf_reproduce_tensorflow_exactly(i, k, s, padding, o):
     x, f = random_case(rng, 2, i, k)
     expected = tf.nn.conv2d_transpose(x, f, (2, o, o, 3), s, padding).numpy()
     eq = tl.torch_args_for_tf((i, i), k, (o, o), s, padding)
-    y = F.conv_transpose2d(torch.from_numpy(np.moveaxis(x, -1, 1)), torch.from_numpy(tl.tf_filters_to_torch(f)),
-                           stride=s, padding=eq.padding, output_padding=eq.output_padding).numpy()
+    y = torch_conv_transpose(np.moveaxis(x, -1, 1), tl.tf_filters_to_torch(f), s, eq.padding, eq.output_padding)
     (t0, t1), (l0, l1) = eq.crop
     y = y[:, :, t0:y.shape[2] - t1, l0:y.shape[3] - l1]
     np.testing.assert_allclose(np.moveaxis(y, 1, -1), expected, rtol=1e-5, atol=1e-5)
@@ -142,8 +139,7 @@ def test_the_same_k3_s2_trap_padding1_output_padding1_is_shifted_by_one_pixel():
     rng = np.random.default_rng(5)
     x, f = random_case(rng, 2, 4, 3)
     tf_out = tf.nn.conv2d_transpose(x, f, (2, 8, 8, 3), 2, "SAME").numpy()
-    naive = F.conv_transpose2d(torch.from_numpy(np.moveaxis(x, -1, 1)), torch.from_numpy(tl.tf_filters_to_torch(f)),
-                               stride=2, padding=1, output_padding=1).numpy()
+    naive = torch_conv_transpose(np.moveaxis(x, -1, 1), tl.tf_filters_to_torch(f), 2, 1, 1)
     naive = np.moveaxis(naive, 1, -1)
     assert naive.shape == tf_out.shape
     assert np.abs(naive - tf_out).max() > 0.1  # right shape, wrong values
@@ -163,8 +159,7 @@ def test_tf_args_for_torch_reproduce_pytorch_exactly(i, k, s, p, op):
     rng = np.random.default_rng(6)
     x = rng.standard_normal((2, 2, i, i)).astype(np.float32)
     w = rng.standard_normal((2, 3, k, k)).astype(np.float32)
-    expected = F.conv_transpose2d(torch.from_numpy(x), torch.from_numpy(w), stride=s, padding=p,
-                                  output_padding=op).numpy()
+    expected = torch_conv_transpose(x, w, s, p, op)
     eq = tl.tf_args_for_torch((i, i), k, s, p, op)
     got = tf.nn.conv2d_transpose(np.moveaxis(x, 1, -1), tl.torch_weight_to_tf(w), (2,) + eq.out_size + (3,),
                                  eq.strides, eq.padding, dilations=eq.dilations).numpy()

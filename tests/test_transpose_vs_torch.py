@@ -9,17 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tconv_lib as tl
-
-TORCH_TCONV = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
-
-
-def torch_conv_transpose(x, w, stride, padding, output_padding, dilation, groups):
-    n = w.ndim - 2
-    return TORCH_TCONV[n](
-        torch.from_numpy(x), torch.from_numpy(w), stride=stride, padding=padding,
-        output_padding=output_padding, dilation=dilation, groups=groups,
-    ).numpy()
-
+from conftest import torch_conv_transpose
 
 def assert_all_methods_match_torch(x, w, stride=1, padding=0, output_padding=0, dilation=1, groups=1):
     expected = torch_conv_transpose(x, w, stride, padding, output_padding, dilation, groups)
