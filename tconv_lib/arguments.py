@@ -48,7 +48,9 @@ def spatial_rank(*values, default: int = 1) -> int:
     return lengths.pop() if lengths else default
 
 
-def per_dimension(value, n: int, name: str, minimum: int = 0) -> tuple[int, ...]:
+def per_dimension(
+    value, n: int, name: str, minimum: int = 0
+) -> tuple[int, ...]:
     """``value`` as a tuple of ``n`` Python ints, each at least ``minimum``.
 
     ``value`` is one integer (used for every spatial dimension) or ``n`` integers.
@@ -56,7 +58,9 @@ def per_dimension(value, n: int, name: str, minimum: int = 0) -> tuple[int, ...]
     if is_integer(value):
         values = (int(value),) * n
     elif isinstance(value, SEQUENCES):
-        values = tuple(value.tolist() if isinstance(value, np.ndarray) else value)
+        values = tuple(
+            value.tolist() if isinstance(value, np.ndarray) else value
+        )
         if len(values) != n:
             raise ValueError(
                 f"{name}={value!r} has {len(values)} values; expected one int or {n} "
@@ -74,14 +78,18 @@ def per_dimension(value, n: int, name: str, minimum: int = 0) -> tuple[int, ...]
             f"got {type(value).__name__}"
         )
     if min(values, default=minimum) < minimum:
-        raise ValueError(BELOW_MINIMUM.format(name=name, value=value, minimum=minimum))
+        raise ValueError(
+            BELOW_MINIMUM.format(name=name, value=value, minimum=minimum)
+        )
     return values
 
 
 def one_int(value, name: str, minimum: int) -> int:
     """``value`` as one Python int of at least ``minimum`` (``groups``, ``factor``, ...)."""
     if not is_integer(value):
-        raise TypeError(f"{name}={value!r} must be an int, got {type(value).__name__}")
+        raise TypeError(
+            f"{name}={value!r} must be an int, got {type(value).__name__}"
+        )
     if value < minimum:
         raise ValueError(f"{name}={value!r} must be >= {minimum}")
     return int(value)
@@ -115,9 +123,13 @@ def layer_arguments(
         stride=per_dimension(stride, n, "stride", minimum=1),
         padding=per_dimension(padding, n, "padding", minimum=0),
         dilation=per_dimension(dilation, n, "dilation", minimum=1),
-        output_padding=per_dimension(output_padding, n, "output_padding", minimum=0),
+        output_padding=per_dimension(
+            output_padding, n, "output_padding", minimum=0
+        ),
     )
-    triples = zip(arguments.output_padding, arguments.stride, arguments.dilation)
+    triples = zip(
+        arguments.output_padding, arguments.stride, arguments.dilation
+    )
     if any(op >= max(s, d) for op, s, d in triples):
         raise ValueError(
             OUTPUT_PADDING_TOO_LARGE.format(
@@ -146,7 +158,9 @@ def real_array(x, name: str) -> np.ndarray:
     if array.dtype.kind in "iu":
         return array.astype(np.float64)
     if array.dtype.kind != "f":
-        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
+        raise TypeError(
+            f"{name} must hold real numbers, got dtype {array.dtype}"
+        )
     return array
 
 
@@ -155,9 +169,7 @@ class Operands:
     """The checked ``x`` and ``w`` of a channels-first call, batched, in the working dtype."""
 
     x: np.ndarray  #: ``(N, C_in, *spatial)``
-    w: (
-        np.ndarray
-    )  #: ``(C_out, C_in/groups, *k)``, or ``(C_in, C_out/groups, *k)`` transposed
+    w: np.ndarray  #: ``(C_out, C_in/groups, *k)``, or ``(C_in, C_out/groups, *k)`` transposed
     unbatched: bool  #: ``x`` came without its batch axis
     dtype: np.dtype  #: the dtype of the result
 
@@ -213,14 +225,19 @@ def prepare(x, w, groups, transposed: bool) -> Operands:
     dtype = np.result_type(x, w)
     working = np.float32 if dtype == np.float16 else dtype
     return Operands(
-        x.astype(working, copy=False), w.astype(working, copy=False), unbatched, dtype
+        x.astype(working, copy=False),
+        w.astype(working, copy=False),
+        unbatched,
+        dtype,
     )
 
 
 def check_channels(c_in: int, w_shape, groups: int, transposed: bool) -> None:
     """The channel counts of ``x`` (``c_in``), ``w`` and ``groups`` must fit together."""
     if c_in % groups:
-        raise ValueError(f"groups={groups} must divide the input channels C_in={c_in}")
+        raise ValueError(
+            f"groups={groups} must divide the input channels C_in={c_in}"
+        )
     if transposed:
         if w_shape[0] != c_in:
             raise ValueError(
@@ -239,7 +256,9 @@ def check_channels(c_in: int, w_shape, groups: int, transposed: bool) -> None:
         )
 
 
-def check_finite(array: np.ndarray, name: str, method: str, reason: str) -> None:
+def check_finite(
+    array: np.ndarray, name: str, method: str, reason: str
+) -> None:
     """Refuse inf or nan in ``array`` for a method that cannot give PyTorch's pattern."""
     if not np.isfinite(array).all():
         raise ValueError(

@@ -246,10 +246,17 @@ def _args(layer):
     return dict(stride=layer.stride, padding=layer.padding, output_padding=layer.output_padding)
 
 
+#: The library's memory guard for the slow methods: ``feasible`` has already checked their
+#: buffers against ``--budget``, so the guard must not refuse what it allowed. (gemm keeps its
+#: default chunk budget.)
+SLOW_METHOD_BUDGET = 64 * 2**30
+
+
 def numpy_method(method, layer, x, w):
     import tconv_lib as tl
 
-    return lambda: tl.conv_transpose(x, w, method=method, **_args(layer))
+    guard = {} if method == "gemm" else {"memory_budget": SLOW_METHOD_BUDGET}
+    return lambda: tl.conv_transpose(x, w, method=method, **_args(layer), **guard)
 
 
 def sparse_matrix_method(layer, x, w):
@@ -259,7 +266,8 @@ def sparse_matrix_method(layer, x, w):
     n = layer.dims
 
     def run():
-        matrix = tl.conv_matrix(w, layer.out_size, (layer.stride,) * n, (layer.padding,) * n, sparse=True)
+        matrix = tl.conv_matrix(w, layer.out_size, (layer.stride,) * n, (layer.padding,) * n, sparse=True,
+                                memory_budget=SLOW_METHOD_BUDGET)
         flat = x.reshape(x.shape[0], -1)
         return (matrix.T @ flat.T).T.reshape((x.shape[0], layer.c_out) + layer.out_size)
 

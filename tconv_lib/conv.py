@@ -30,7 +30,9 @@ def _window_slices(tap, out_size, stride, dilation):
     )
 
 
-def conv(x, w, stride=1, padding=0, dilation=1, groups=1, memory_budget=MEMORY_BUDGET):
+def conv(
+    x, w, stride=1, padding=0, dilation=1, groups=1, memory_budget=MEMORY_BUDGET
+):
     r"""Cross-correlation exactly like ``torch.nn.functional.conv1d/2d/3d`` (no bias).
 
     Parameters
@@ -209,7 +211,9 @@ def conv_matrix(
         check_memory("the dense matrix C", shape, w.itemsize, memory_budget)
     # The index arrays below: one (row, column, value) per weight entry and output position.
     shape4 = (c_out, c_in_group, p_out, prod(k))
-    check_memory("the index arrays of C", shape4, 24 + w.itemsize, memory_budget)
+    check_memory(
+        "the index arrays of C", shape4, 24 + w.itemsize, memory_budget
+    )
 
     # For every (output position, tap): the input position it reads, and whether it is inside.
     out_pos = np.indices(out_size).reshape(n, -1).T  # (P_out, n)
@@ -235,7 +239,13 @@ def conv_matrix(
     )
     values = np.broadcast_to(w.reshape(c_out, c_in_group, 1, -1), shape4)[keep]
     if sparse:
-        from scipy.sparse import csr_array  # scipy only when asked for
+        try:  # scipy only when asked for: `pip install tconv-lib[sparse]`
+            from scipy.sparse import csr_array
+        except ImportError as error:
+            raise ImportError(
+                "conv_matrix(..., sparse=True) needs scipy: pip install "
+                "'tconv-lib[sparse]' (or scipy)"
+            ) from error
 
         return csr_array((values, (rows, cols)), shape=shape)
     matrix = np.zeros(shape, dtype=w.dtype)

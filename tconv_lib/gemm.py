@@ -58,7 +58,9 @@ def _tap_groups(k, s, d):
         while t < k and d * t // s == q:
             t += 1
         r0 = tap_phase(first, s, d)
-        groups.append((q, slice(first, t), slice(r0, r0 + d * (t - first - 1) + 1, d)))
+        groups.append(
+            (q, slice(first, t), slice(r0, r0 + d * (t - first - 1) + 1, d))
+        )
     return groups
 
 
@@ -141,7 +143,9 @@ def gemm_conv_transpose(
     per_pair = (taps * positions + canvas_positions) * item
     per_sample_input = c_in * positions * item
     # The smallest chunk (one sample, one output channel per group) must fit the budget.
-    smallest = (groups * (taps * positions + canvas_positions) + c_in * positions,)
+    smallest = (
+        groups * (taps * positions + canvas_positions) + c_in * positions,
+    )
     check_memory(
         "the smallest chunk of the gemm method (entries of its column buffer, phase "
         "canvas and input for one sample)",
@@ -149,7 +153,9 @@ def gemm_conv_transpose(
         item,
         memory_budget,
     )
-    chunk_n = max(1, min(batch, memory_budget // (c_out * per_pair + per_sample_input)))
+    chunk_n = max(
+        1, min(batch, memory_budget // (c_out * per_pair + per_sample_input))
+    )
     per_channel = groups * per_pair  # one output channel of every group
     chunk_c = (
         c_out_group
@@ -201,7 +207,9 @@ def gemm_conv_transpose(
                 ]
                 target += columns[(slice(None),) + tap_index]
             # Interleave: canvas[c, r_1.., n, q_1..] -> y[n, c, q_1, r_1, ...] in one pass.
-            order = (n + 1, 0) + tuple(v for a in range(n) for v in (n + 2 + a, 1 + a))
+            order = (n + 1, 0) + tuple(
+                v for a in range(n) for v in (n + 2 + a, 1 + a)
+            )
             if groups == 1:
                 y_phases[n0:n1, c0:c1] = canvas.transpose(order)
             else:  # this chunk's channels c0..c1 of every group

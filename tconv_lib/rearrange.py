@@ -71,7 +71,8 @@ def insert_zeros(x, stride):
     stride = per_dimension(stride, n, "stride", minimum=1)
     lead, spatial = x.shape[: x.ndim - n], x.shape[x.ndim - n :]
     out = np.zeros(
-        lead + tuple(canvas_length(i, 1, s) for i, s in zip(spatial, stride)), x.dtype
+        lead + tuple(canvas_length(i, 1, s) for i, s in zip(spatial, stride)),
+        x.dtype,
     )
     out[(Ellipsis,) + tuple(slice(None, None, s) for s in stride)] = x
     return out
@@ -131,6 +132,8 @@ def flip_weight(w, groups=1):
     n = w.ndim - 2
     rotated = np.flip(w, axis=tuple(range(2, 2 + n)))
     c_first, c_second = w.shape[:2]
-    by_group = rotated.reshape((groups, c_first // groups, c_second) + w.shape[2:])
+    by_group = rotated.reshape(
+        (groups, c_first // groups, c_second) + w.shape[2:]
+    )
     swapped = np.swapaxes(by_group, 1, 2)
     return swapped.reshape((groups * c_second, c_first // groups) + w.shape[2:])

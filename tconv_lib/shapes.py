@@ -23,7 +23,9 @@ def conv_sizes(in_size, kernel, arguments: LayerArguments) -> tuple[int, ...]:
     a = arguments
     sizes = tuple(
         (i + 2 * p - d * (k - 1) - 1) // s + 1
-        for i, k, s, p, d in zip(in_size, kernel, a.stride, a.padding, a.dilation)
+        for i, k, s, p, d in zip(
+            in_size, kernel, a.stride, a.padding, a.dilation
+        )
     )
     if min(sizes) < 1:
         raise ValueError(
@@ -35,7 +37,9 @@ def conv_sizes(in_size, kernel, arguments: LayerArguments) -> tuple[int, ...]:
     return sizes
 
 
-def transpose_sizes(in_size, kernel, arguments: LayerArguments) -> tuple[int, ...]:
+def transpose_sizes(
+    in_size, kernel, arguments: LayerArguments
+) -> tuple[int, ...]:
     """The output sizes of a transposed convolution, from checked per-dimension tuples."""
     a = arguments
     sizes = tuple(
@@ -65,7 +69,12 @@ def _sizes_and_arguments(
     )
     i = per_dimension(in_size, n, "in_size", minimum=1)
     k = per_dimension(kernel_size, n, "kernel_size", minimum=1)
-    return n, i, k, layer_arguments(n, stride, padding, dilation, output_padding)
+    return (
+        n,
+        i,
+        k,
+        layer_arguments(n, stride, padding, dilation, output_padding),
+    )
 
 
 def conv_output_size(in_size, kernel_size, stride=1, padding=0, dilation=1):
@@ -192,11 +201,20 @@ def conv_transpose_output_size(
         in_size, kernel_size, stride, padding, dilation, output_padding
     )
     sizes = transpose_sizes(i, k, a)
-    arguments = (in_size, kernel_size, stride, padding, output_padding, dilation)
+    arguments = (
+        in_size,
+        kernel_size,
+        stride,
+        padding,
+        output_padding,
+        dilation,
+    )
     return same_form(sizes, *arguments)
 
 
-def output_padding_for(in_size, out_size, kernel_size, stride=1, padding=0, dilation=1):
+def output_padding_for(
+    in_size, out_size, kernel_size, stride=1, padding=0, dilation=1
+):
     r"""The ``output_padding`` that makes a transposed convolution produce ``out_size``.
 
     Parameters
@@ -261,4 +279,6 @@ def output_padding_for(in_size, out_size, kernel_size, stride=1, padding=0, dila
                 f"dilation={dilation!r}: legal sizes are {smallest}..{largest}"
             )
         result.append(oo - smallest)
-    return same_form(result, in_size, out_size, kernel_size, stride, padding, dilation)
+    return same_form(
+        result, in_size, out_size, kernel_size, stride, padding, dilation
+    )

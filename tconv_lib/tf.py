@@ -1,10 +1,12 @@
-"""TensorFlow's transposed convolution, in numpy, and converters to and from PyTorch (chapter 06).
+"""TensorFlow's transposed convolution in numpy, and its weight layout (chapter 06).
 
 TensorFlow is channels-last: inputs ``(N, *spatial, C)`` and transposed-convolution filters
 ``(*kernel, C_out, C_in)`` (Keras ``Conv2DTranspose`` kernels too). ``tf.nn.conv2d_transpose``
 is the gradient of ``tf.nn.conv2d`` with respect to its input, so it needs the ``output_shape``
 of that forward convolution: several output sizes share one input size, and the padding mode
-decides which window of the full stamp canvas is kept.
+decides which window of the full stamp canvas is kept. The size rules are in
+:mod:`tconv_lib.tf_sizes`, the translation of arguments in :mod:`tconv_lib.tf_equivalents`;
+this module gathers them all.
 
 TF's ``strides`` and ``dilations`` may have ``n + 2`` entries (1 for batch and channels), so
 the number of spatial dimensions comes from the sizes, never from them.
@@ -15,20 +17,18 @@ refuse ``dilations > 1`` and ``data_format="NCHW"``; with oneDNN enabled both ru
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
-from .arguments import (
-    SEQUENCES,
-    layer_arguments,
-    per_dimension,
-    real_array,
-    spatial_rank,
+from .arguments import SEQUENCES, per_dimension, real_array
+from .geometry import pad_or_crop
+from .tf_equivalents import (
+    TFEquivalent,
+    TorchEquivalent,
+    tf_args_for_torch,
+    torch_args_for_tf,
 )
-from .geometry import canvas_length, pad_or_crop
-from .shapes import transpose_sizes
 from .tf_sizes import (
+    check_legal_sizes,
     keras_conv_transpose_output_size,
     tf_output_size_range,
     tf_padding,
@@ -61,22 +61,9 @@ def _weight_axes(array, name: str, layout: str) -> np.ndarray:
     return array
 
 
-def _check_legal(legal, out_size, what: str, context: str) -> None:
-    """Refuse an output size outside TF's legal ranges, or any size where none is legal."""
-    for dim, r in enumerate(legal):
-        if not r:
-            raise ValueError(
-                f"{context}: the explicit padding crops more than the stamp canvas holds in "
-                f"spatial dimension {dim}, so no output size is legal; use smaller padding"
-            )
-    if any(o not in r for o, r in zip(out_size, legal)):
-        allowed = ", ".join(f"{r.start}..{r.stop - 1}" for r in legal)
-        raise ValueError(
-            f"{what} is not legal for {context}: each spatial size must be in {allowed}"
-        )
-
-
-def tf_conv_transpose(x, filters, output_shape, strides, padding="SAME", dilations=1):
+def tf_conv_transpose(
+    x, filters, output_shape, strides, padding="SAME", dilations=1
+):
     r"""``tf.nn.conv_transpose`` (and ``conv1d/2d/3d_transpose``) in numpy, channels last.
 
     Parameters
@@ -168,13 +155,19 @@ def tf_conv_transpose(x, filters, output_shape, strides, padding="SAME", dilatio
         f"input size {x.shape[1:-1]}, kernel {k}, strides {s}, padding {padding!r}, "
         f"dilations {d}"
     )
-    _check_legal(legal, out_size, f"output_shape={output_shape!r}", context)
+    check_legal_sizes(
+        legal, out_size, f"output_shape={output_shape!r}", context
+    )
     pads = tf_padding(out_size, k, s, padding, d)
     canvas = conv_transpose(
-        np.moveaxis(x, -1, 1), tf_filters_to_torch(filters), stride=s, dilation=d
+        np.moveaxis(x, -1, 1),
+        tf_filters_to_torch(filters),
+        stride=s,
+        dilation=d,
     )
     edges = [
-        (-b, o - (c - b)) for (b, _), o, c in zip(pads, out_size, canvas.shape[2:])
+        (-b, o - (c - b))
+        for (b, _), o, c in zip(pads, out_size, canvas.shape[2:])
     ]
     return np.moveaxis(pad_or_crop(canvas, edges), 1, -1)
 
@@ -263,183 +256,3 @@ def torch_weight_to_tf(w):
     w = _weight_axes(w, "w", "(C_in, C_out, *kernel)")
     n = w.ndim - 2
     return np.transpose(w, tuple(range(2, n + 2)) + (1, 0))
-
-
-class TorchEquivalent(NamedTuple):
-    """PyTorch arguments that reproduce a TF call: run ``conv_transpose`` with ``padding`` and
-    ``output_padding``, then drop ``crop[axis] = (from_start, from_end)`` entries per axis."""
-
-    padding: tuple
-    output_padding: tuple
-    crop: tuple
-
-
-def torch_args_for_tf(
-    in_size, kernel_size, out_size, strides, padding="SAME", dilations=1
-):
-    r"""The PyTorch ``padding``/``output_padding`` (plus a crop) that reproduce a TF call.
-
-    Parameters
-    ----------
-    in_size : int or tuple of int
-        Input size i per spatial dimension (an int: one).
-    kernel_size : int or tuple of int
-        Kernel size k.
-    out_size : int or tuple of int
-        TF's output size o (the spatial part of ``output_shape``).
-    strides : int or tuple of int
-        Stride s: an int, n ints, or n + 2 ints with 1 for batch and channels.
-    padding : {"SAME", "VALID"} or list of pairs, optional
-        TF's padding.
-    dilations : int or tuple of int, optional
-        Dilation d, in the same forms as ``strides``.
-
-    Returns
-    -------
-    TorchEquivalent
-        ``padding``, ``output_padding`` and ``crop``, one entry per spatial dimension.
-
-    Raises
-    ------
-    ValueError
-        If ``out_size`` is not legal for this TF call.
-
-    See Also
-    --------
-    tf_args_for_torch : The other direction.
-    tf_conv_transpose : The TF call itself, in numpy.
-
-    Notes
-    -----
-    TF keeps the window :math:`[b, b + o)` of the canvas of length
-    :math:`L = s(i-1) + d(k-1) + 1`; PyTorch keeps :math:`[p, L + a - p)`. The largest
-    :math:`p \le b` with a legal output padding is chosen, with e = L - b - o (TF's crop
-    at the end), and what is left over becomes a crop:
-
-    .. math::
-
-        a = \max(0, p - e) < \max(s, d) .
-
-    A crop is needed exactly when TF pads asymmetrically, as SAME does with k=3, s=2
-    (chapter 06): ``padding=1, output_padding=1`` has the right shape but is shifted by
-    one pixel; the right answer is ``padding=0`` and dropping the last row.
-
-    Examples
-    --------
-    The k=3, s=2 SAME trap: no padding, then drop the last entry.
-
-    >>> torch_args_for_tf(4, 3, 8, 2, "SAME")
-    TorchEquivalent(padding=(0,), output_padding=(0,), crop=((0, 1),))
-    """
-    n = spatial_rank(in_size, kernel_size, out_size)
-    i = per_dimension(in_size, n, "in_size", minimum=1)
-    o = per_dimension(out_size, n, "out_size", minimum=1)
-    k = per_dimension(kernel_size, n, "kernel_size", minimum=1)
-    s = tf_per_dimension(strides, n, "strides")
-    d = tf_per_dimension(dilations, n, "dilations")
-    legal = tf_output_size_range(i, k, s, padding, d)
-    _check_legal(
-        legal, o, f"out_size={out_size!r}", f"this TF call (padding {padding!r})"
-    )
-    pads = tf_padding(o, k, s, padding, d)
-    paddings, output_paddings, crops = [], [], []
-    for ii, oo, kk, ss, dd, (before, _) in zip(i, o, k, s, d, pads):
-        full = canvas_length(ii, kk, ss, dd)
-        end_crop = full - before - oo
-        p = next(p for p in range(before, -1, -1) if max(0, p - end_crop) < max(ss, dd))
-        op = max(0, p - end_crop)
-        paddings.append(p)
-        output_paddings.append(op)
-        crops.append((before - p, (full + op - p) - (before + oo)))
-    return TorchEquivalent(tuple(paddings), tuple(output_paddings), tuple(crops))
-
-
-class TFEquivalent(NamedTuple):
-    """A TF call that reproduces a PyTorch one: ``tf.nn.conv_transpose(x, filters,
-    (N, *out_size, C_out), strides, padding, dilations)``."""
-
-    out_size: tuple
-    padding: object
-    strides: tuple
-    dilations: tuple
-
-
-def tf_args_for_torch(
-    in_size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1
-):
-    r"""The TF ``output_shape`` and ``padding`` that reproduce a PyTorch transposed convolution.
-
-    Parameters
-    ----------
-    in_size : int or tuple of int
-        Input size i per spatial dimension (an int: one).
-    kernel_size : int or tuple of int
-        Kernel size k.
-    stride : int or tuple of int, optional
-        PyTorch's stride s.
-    padding : int or tuple of int, optional
-        PyTorch's padding p.
-    output_padding : int or tuple of int, optional
-        PyTorch's output padding a.
-    dilation : int or tuple of int, optional
-        PyTorch's dilation d.
-
-    Returns
-    -------
-    TFEquivalent
-        ``out_size``, ``padding`` ("VALID", "SAME" or explicit pairs), ``strides`` and
-        ``dilations`` of the TF call.
-
-    Raises
-    ------
-    ValueError
-        If an argument is out of range, or no TF padding reproduces the call.
-
-    See Also
-    --------
-    torch_args_for_tf : The other direction.
-    conv_transpose_output_size : The output size, PyTorch's rule.
-
-    Notes
-    -----
-    PyTorch keeps the window :math:`[p, p + o)` of the canvas; TF keeps
-    :math:`[b, b + o)`, so the TF padding starts with :math:`b = p`. "VALID" is used when
-    p = 0, "SAME" when its padding is the same window, and explicit pairs otherwise:
-
-    .. math::
-
-        (b, e) = \bigl(p, \max(p - a, 0)\bigr)
-
-    (``tf.nn.conv2d_transpose`` accepts explicit padding; ``conv1d_/conv3d_transpose`` do
-    not).
-
-    Examples
-    --------
-    DCGAN's k=4, s=2, p=1 layer is TF's SAME:
-
-    >>> tf_args_for_torch(16, 4, stride=2, padding=1)
-    TFEquivalent(out_size=(32,), padding='SAME', strides=(2,), dilations=(1,))
-    """
-    n = spatial_rank(in_size, kernel_size, stride, padding, output_padding, dilation)
-    i = per_dimension(in_size, n, "in_size", minimum=1)
-    k = per_dimension(kernel_size, n, "kernel_size", minimum=1)
-    a = layer_arguments(n, stride, padding, dilation, output_padding)
-    o = transpose_sizes(i, k, a)
-    s, p, d = a.stride, a.padding, a.dilation
-    for mode in ("VALID", "SAME"):
-        legal = tf_output_size_range(i, k, s, mode, d)
-        reachable = all(oo in r for oo, r in zip(o, legal))
-        if reachable and [b for b, _ in tf_padding(o, k, s, mode, d)] == list(p):
-            return TFEquivalent(o, mode, s, d)
-    explicit = (
-        [[0, 0]]
-        + [[pp, max(pp - oo, 0)] for pp, oo in zip(p, a.output_padding)]
-        + [[0, 0]]
-    )
-    if any(oo not in r for oo, r in zip(o, tf_output_size_range(i, k, s, explicit, d))):
-        raise ValueError(
-            f"no TF padding reproduces padding={padding!r}, output_padding={output_padding!r} "
-            f"with stride={stride!r}, dilation={dilation!r}: TF allows at most stride - 1 "
-            f"extra rows"
-        )
-    return TFEquivalent(o, explicit, s, d)

@@ -43,11 +43,14 @@ def padding_pairs(padding, n: int) -> list[tuple[int, int]]:
     if _is_mode(padding, "VALID"):
         return [(0, 0)] * n
     expected = f"'SAME', 'VALID' or {n} (or {n + 2}) [before, after] pairs of ints >= 0"
-    if not isinstance(padding, SEQUENCES):  # an unknown mode is a bad value, a number a bad type
+    if not isinstance(
+        padding, SEQUENCES
+    ):  # an unknown mode is a bad value, a number a bad type
         error = ValueError if isinstance(padding, str) else TypeError
         raise error(f"padding={padding!r} must be {expected}")
     pairs = [
-        tuple(pair) if isinstance(pair, SEQUENCES) else (pair,) for pair in padding
+        tuple(pair) if isinstance(pair, SEQUENCES) else (pair,)
+        for pair in padding
     ]
     if len(pairs) == n + 2:
         if pairs[0] != (0, 0) or pairs[-1] != (0, 0):
@@ -129,12 +132,16 @@ def tf_padding(out_size, kernel_size, stride, padding, dilation=1):
         return padding_pairs(padding, n)
     pairs = []
     for oo, kk, ss, dd in zip(o, k, s, d):
-        total = max((-(-oo // ss) - 1) * ss + canvas_length(1, kk, dilation=dd) - oo, 0)
+        total = max(
+            (-(-oo // ss) - 1) * ss + canvas_length(1, kk, dilation=dd) - oo, 0
+        )
         pairs.append((total // 2, total - total // 2))
     return pairs
 
 
-def tf_output_size_range(in_size, kernel_size, stride, padding="SAME", dilation=1):
+def tf_output_size_range(
+    in_size, kernel_size, stride, padding="SAME", dilation=1
+):
     r"""The ``output_shape`` sizes TF accepts for a transposed convolution, per dimension.
 
     Parameters
@@ -294,5 +301,22 @@ def keras_conv_transpose_output_size(
             extra = max(big_k, ss) - big_k if oo is None else oo
             sizes.append((ii - 1) * ss + big_k + extra)
         else:
-            sizes.append(ii * ss if oo is None else (ii - 1) * ss + big_k % 2 + oo)
+            sizes.append(
+                ii * ss if oo is None else (ii - 1) * ss + big_k % 2 + oo
+            )
     return same_form(sizes, *(v for v in sized if v is not None))
+
+
+def check_legal_sizes(legal, out_size, what: str, context: str) -> None:
+    """Refuse an output size outside TF's legal ranges, or any size where none is legal."""
+    for dim, r in enumerate(legal):
+        if not r:
+            raise ValueError(
+                f"{context}: the explicit padding crops more than the stamp canvas holds in "
+                f"spatial dimension {dim}, so no output size is legal; use smaller padding"
+            )
+    if any(o not in r for o, r in zip(out_size, legal)):
+        allowed = ", ".join(f"{r.start}..{r.stop - 1}" for r in legal)
+        raise ValueError(
+            f"{what} is not legal for {context}: each spatial size must be in {allowed}"
+        )

@@ -68,7 +68,9 @@ def _scatter(x, w, a, groups, out_size, memory_budget):
             ins = slice(g * c_in_group, (g + 1) * c_in_group)
             outs = slice(g * c_out_group, (g + 1) * c_out_group)
             values = x[(slice(None), ins) + position]  # (N, C_in/groups)
-            stamp = np.tensordot(values, w[ins], axes=1)  # (N, C_out/groups, *k)
+            stamp = np.tensordot(
+                values, w[ins], axes=1
+            )  # (N, C_out/groups, *k)
             canvas[(slice(None), outs) + region] += stamp
     return _crop(canvas, a.padding, out_size)
 
@@ -77,7 +79,12 @@ def _matrix(x, w, a, groups, out_size, memory_budget):
     """C^T applied to the flattened input, C being the convolution matrix on the output's shape."""
     # The dense product multiplies every input by every entry of C, zeros included: one inf
     # would make every output nan (0 * inf), where PyTorch has a few non-finite outputs.
-    check_finite(x, "x", "matrix", "the dense product multiplies it by the zeros of C")
+    check_finite(
+        x, "x", "matrix", "the dense product multiplies it by the zeros of C"
+    )
+    check_finite(
+        w, "w", "matrix", "the dense product multiplies C by padding zeros"
+    )
     matrix = conv_matrix(
         w,
         out_size,
@@ -99,12 +106,17 @@ def _direct(x, w, a, groups, out_size, memory_budget):
     # The kernel meets the inserted zeros: an inf in w would give nan (0 * inf) where PyTorch,
     # which never multiplies by them, has inf.
     check_finite(
-        w, "w", "direct", "the rotated kernel multiplies it by the inserted zeros"
+        w,
+        "w",
+        "direct",
+        "the rotated kernel multiplies it by the inserted zeros",
     )
     spread = insert_zeros(x, a.stride)
     edges = [
         (d * (k - 1) - p, d * (k - 1) - p + op)
-        for d, k, p, op in zip(a.dilation, w.shape[2:], a.padding, a.output_padding)
+        for d, k, p, op in zip(
+            a.dilation, w.shape[2:], a.padding, a.output_padding
+        )
     ]
     padded = pad_or_crop(spread, edges)
     return conv(
@@ -125,7 +137,9 @@ def _phase_plan(phase, i, k, s, p, d, o):
     ``d/gcd(s,d)``. Returns ``None`` if no tap or no output position has this phase.
     """
     step_taps, step_offsets = s // gcd(s, d), d // gcd(s, d)
-    first_taps = [t for t in range(min(step_taps, k)) if tap_phase(t, s, d) == phase]
+    first_taps = [
+        t for t in range(min(step_taps, k)) if tap_phase(t, s, d) == phase
+    ]
     first_out = (phase - p) % s
     if not first_taps or first_out >= o:
         return None
@@ -146,7 +160,13 @@ def _phase_plan(phase, i, k, s, p, d, o):
 
 def _subpixel(x, w, a, groups, out_size, memory_budget):
     """s^n stride-1 convolutions of the small input with sub-kernels, interleaved (chapter 08)."""
-    out = np.zeros((x.shape[0], w.shape[1] * groups) + tuple(out_size), dtype=x.dtype)
+    # The sub-kernels slide over zeros padded around the input: 0 * inf = nan again.
+    check_finite(
+        w, "w", "subpixel", "the sub-kernels multiply it by padding zeros"
+    )
+    out = np.zeros(
+        (x.shape[0], w.shape[1] * groups) + tuple(out_size), dtype=x.dtype
+    )
     for phases in np.ndindex(*a.stride):
         plans = [
             _phase_plan(ph, i, k, s, p, d, o)
@@ -267,8 +287,8 @@ def conv_transpose(
 
     and the output size is :math:`o = s(i-1) + d(k-1) - 2p + a + 1` with :math:`a` the
     output padding (chapter 04). An inf or nan reaches the outputs PyTorch's reach, except
-    that ``"matrix"`` refuses a non-finite ``x`` and ``"direct"`` a non-finite ``w``: they
-    multiply them by zeros PyTorch never touches.
+    that ``"matrix"`` refuses a non-finite ``x`` or ``w`` and ``"direct"`` and
+    ``"subpixel"`` a non-finite ``w``: they multiply them by zeros PyTorch never touches.
 
     Examples
     --------
@@ -280,12 +300,18 @@ def conv_transpose(
              [ 4., 12.,  9.]]]])
     """
     if method not in _METHODS:
-        raise ValueError(f"method={method!r} is not known; choose one of {METHODS}")
+        raise ValueError(
+            f"method={method!r} is not known; choose one of {METHODS}"
+        )
     operands = prepare(x, w, groups, transposed=True)
-    a = layer_arguments(operands.rank, stride, padding, dilation, output_padding)
+    a = layer_arguments(
+        operands.rank, stride, padding, dilation, output_padding
+    )
     out_size = transpose_sizes(operands.x.shape[2:], operands.w.shape[2:], a)
     groups = int(groups)
-    y = _METHODS[method](operands.x, operands.w, a, groups, out_size, memory_budget)
+    y = _METHODS[method](
+        operands.x, operands.w, a, groups, out_size, memory_budget
+    )
     return operands.result(y)
 
 

@@ -97,7 +97,9 @@ def checkerboard_energy(y, stride):
     deviation = y - y.mean(axis=axes, keepdims=True)
     periodic = np.zeros_like(deviation)
     for phase in np.ndindex(*stride):
-        index = (Ellipsis,) + tuple(slice(p, None, s) for p, s in zip(phase, stride))
+        index = (Ellipsis,) + tuple(
+            slice(p, None, s) for p, s in zip(phase, stride)
+        )
         periodic[index] = deviation[index].mean(axis=axes, keepdims=True)
     total = float(np.sum(deviation**2))
     if total <= 1e-24 * max(1.0, float(np.sum(y**2))):
@@ -298,15 +300,23 @@ def subpixel_weight(w, stride):
     c_in, c_out, kernel = w.shape[0], w.shape[1], w.shape[2:]
     taps = tuple(-(-k // s) for k, s in zip(kernel, stride))  # ceil(k / s)
     padded = np.zeros(
-        (c_in, c_out) + tuple(K * s for K, s in zip(taps, stride)), dtype=w.dtype
+        (c_in, c_out) + tuple(K * s for K, s in zip(taps, stride)),
+        dtype=w.dtype,
     )
     padded[(slice(None), slice(None)) + tuple(slice(0, k) for k in kernel)] = w
     # tap t = phi + s*m  ->  axes (m, phi) per spatial axis
     split = padded.reshape(
         (c_in, c_out) + tuple(v for K, s in zip(taps, stride) for v in (K, s))
     )
-    split = np.flip(split, axis=tuple(2 + 2 * i for i in range(n)))  # rotate: u = K-1-m
-    order = [1] + [3 + 2 * i for i in range(n)] + [0] + [2 + 2 * i for i in range(n)]
+    split = np.flip(
+        split, axis=tuple(2 + 2 * i for i in range(n))
+    )  # rotate: u = K-1-m
+    order = (
+        [1]
+        + [3 + 2 * i for i in range(n)]
+        + [0]
+        + [2 + 2 * i for i in range(n)]
+    )
     shape = (c_out * int(np.prod(stride)), c_in) + taps
     return np.ascontiguousarray(split.transpose(order)).reshape(shape)
 

@@ -1,4 +1,5 @@
 """Reading _toc.yml, shared by the notebook-hygiene and website tests."""
+
 import yaml
 from conftest import ROOT
 

@@ -18,7 +18,9 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 ROOT = Path(__file__).resolve().parents[1]
 
 # The profile the Makefile selects: the same examples on every run and machine.
-settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile(
+    "ci", derandomize=True, deadline=None, print_blob=True
+)
 
 
 def torch_conv(x, w, stride=1, padding=0, dilation=1, groups=1):
@@ -27,16 +29,30 @@ def torch_conv(x, w, stride=1, padding=0, dilation=1, groups=1):
     import torch.nn.functional as F
 
     function = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[w.ndim - 2]
-    args = (torch.from_numpy(x), torch.from_numpy(w), None, stride, padding, dilation, groups)
+    args = (
+        torch.from_numpy(x),
+        torch.from_numpy(w),
+        None,
+        stride,
+        padding,
+        dilation,
+        groups,
+    )
     return function(*args).numpy()
 
 
-def torch_conv_transpose(x, w, stride=1, padding=0, output_padding=0, dilation=1, groups=1):
+def torch_conv_transpose(
+    x, w, stride=1, padding=0, output_padding=0, dilation=1, groups=1
+):
     """``torch.nn.functional.conv_transpose{1,2,3}d`` on numpy arrays (no bias)."""
     import torch
     import torch.nn.functional as F
 
-    function = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}[w.ndim - 2]
+    function = {
+        1: F.conv_transpose1d,
+        2: F.conv_transpose2d,
+        3: F.conv_transpose3d,
+    }[w.ndim - 2]
     return function(
         torch.from_numpy(x),
         torch.from_numpy(w),

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+
 import pytest
 from book_toc import toc_files
 from conftest import ROOT
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ABSOLUTE_PATH = re.compile(r"(?<![\w.~-])/(?:work|tmp|root|home)/")
 # TensorFlow's C++ log lines ("I0000 00:00:1795314785.197607   10026 port.cc:153] oneDNN custom operations
