@@ -89,21 +89,31 @@ def gemm_conv_transpose(
     out_size,
     memory_budget=MEMORY_BUDGET,
 ):
-    """Transposed convolution as one GEMM per chunk plus an overlap-add by phases (chapter 09).
+    r"""Transposed convolution as one GEMM per chunk plus an overlap-add by phases.
 
-    Same arguments and result as ``tconv_lib.conv_transpose(..., method="gemm")`` after its
-    argument checks: ``x`` is batched ``(N, C_in, *spatial)``, ``w`` is ``(C_in, C_out/groups,
-    *kernel)`` of the same float dtype, and the other arguments are tuples (one int per spatial
-    axis); ``out_size`` is the output's spatial shape. ``output_padding`` only matters through
-    ``out_size``.
+    The ``"gemm"`` method of :func:`tconv_lib.conv_transpose` after its argument checks
+    (chapter 09); call ``conv_transpose(..., method="gemm")`` unless you study this step.
 
     Parameters
     ----------
-    memory_budget : int
-        Upper bound in bytes on the extra memory of one chunk: the column buffer
-        ``(C_out*K, n*P)``, the phase canvas and the reordered input. The batch (then, if one
-        sample is too big, the output channels) is split so that a chunk fits; at least one
-        sample and one output channel per chunk are always processed.
+    x : numpy.ndarray
+        Batched input ``(N, C_in, *spatial)``, float.
+    w : numpy.ndarray
+        Weight ``(C_in, C_out/groups, *kernel)`` of the same float dtype.
+    stride : tuple of int
+        Stride s, one int per spatial axis.
+    padding : tuple of int
+        Entries p cropped from both ends, one per axis.
+    output_padding : tuple of int
+        Output padding, one per axis (it only matters through ``out_size``).
+    dilation : tuple of int
+        Dilation d, one per axis.
+    groups : int
+        Number of channel groups.
+    out_size : tuple of int
+        The output's spatial shape (:func:`tconv_lib.conv_transpose_output_size`).
+    memory_budget : int, optional
+        Bytes one chunk (column buffer, phase canvas, reordered input) may use.
 
     Returns
     -------
@@ -111,8 +121,29 @@ def gemm_conv_transpose(
         Shape ``(N, C_out, *out_size)``, dtype of ``x`` (float32 stays float32: the BLAS
         accumulates in float32, like PyTorch on CPU).
 
+    Raises
+    ------
+    ValueError
+        If even one sample and one output channel per group exceed ``memory_budget``.
+
+    See Also
+    --------
+    tconv_lib.conv_transpose : The checked entry point, with four other methods.
+    tconv_lib.conv_matrix : The same map as a dense matrix, for comparison.
+
     Notes
     -----
+    With tap t of kernel K taps landing at :math:`s i + d t = s(i + q_t) + r_t`, the GEMM
+    and the overlap-add are
+
+    .. math::
+
+        \text{columns} = W^\top X, \qquad
+        y[s(i + q_t) + r_t] \mathrel{+}= \text{columns}[t, i] .
+
+    The batch, then the output channels, are split so that a chunk's column buffer
+    ``(C_out*K, n*P)``, phase canvas and reordered input fit ``memory_budget``.
+
     Multiply-adds: ``N * C_in * (C_out/groups) * prod(kernel) * prod(spatial)``, exactly those of
     the definition (chapter 02), with no multiplication by an inserted zero (unlike the ``direct``
     method, which wastes ``(s^n - 1)/s^n`` of them). Additions of the overlap-add:
@@ -123,6 +154,16 @@ def gemm_conv_transpose(
     Chellapilla, Puri and Simard (2006) used the same unfolding ("im2col") to turn a convolution
     into one matrix product; chapter 09 of the course measures this implementation against PyTorch,
     TensorFlow and the BLAS peak.
+
+    Examples
+    --------
+    The d2l example (chapter 02) through the fast path, with its arguments as tuples:
+
+    >>> x = np.array([[[[0., 1.], [2., 3.]]]])
+    >>> gemm_conv_transpose(x, x, (1, 1), (0, 0), (0, 0), (1, 1), 1, (3, 3))
+    array([[[[ 0.,  0.,  1.],
+             [ 0.,  4.,  6.],
+             [ 4., 12.,  9.]]]])
     """
     n = len(stride)
     batch, c_in = x.shape[:2]

@@ -17,7 +17,36 @@ import numpy as np
 def canvas_length(
     in_size: int, kernel_size: int, stride: int = 1, dilation: int = 1
 ) -> int:
-    """Length of the uncropped canvas of a 1-D transposed convolution: ``s(i-1) + d(k-1) + 1``.
+    r"""Length of the uncropped canvas of a 1-D transposed convolution.
+
+    Parameters
+    ----------
+    in_size : int
+        Input length i.
+    kernel_size : int
+        Kernel length k.
+    stride : int, optional
+        Spacing s of the stamps.
+    dilation : int, optional
+        Spacing d of the taps inside a stamp.
+
+    Returns
+    -------
+    int
+        The number of positions the stamps cover.
+
+    See Also
+    --------
+    tconv_lib.conv_transpose_output_size : This length, cropped and padded.
+    tap_phase : Where inside a stride each tap lands.
+
+    Notes
+    -----
+    The last stamp starts at :math:`s(i-1)` and spans :math:`d(k-1)+1` positions:
+
+    .. math::
+
+        L = s(i-1) + d(k-1) + 1 .
 
     Examples
     --------
@@ -30,7 +59,34 @@ def canvas_length(
 
 
 def tap_phase(tap: int, stride: int, dilation: int = 1) -> int:
-    """The output phase, ``(d t) mod s``, on which kernel tap ``t`` always lands.
+    r"""The output phase on which kernel tap ``t`` always lands.
+
+    Parameters
+    ----------
+    tap : int
+        Tap index t, from 0 to k - 1.
+    stride : int
+        Stride s.
+    dilation : int, optional
+        Dilation d.
+
+    Returns
+    -------
+    int
+        The phase r, with :math:`0 \le r < s`.
+
+    See Also
+    --------
+    canvas_length : The length those phases tile.
+    tconv_lib.subpixel_weight : The sub-kernel of every phase.
+
+    Notes
+    -----
+    Tap t lands at offset :math:`d t` from its stamp's origin, a multiple of s, so at
+
+    .. math::
+
+        r = (d t) \bmod s .
 
     Examples
     --------

@@ -20,8 +20,7 @@ def insert_zeros(x, stride):
     x : array_like
         The array; its trailing axes are the spatial ones.
     stride : int or tuple of int
-        Spacing s per spatial axis, at least 1. A tuple spreads its ``len(stride)`` trailing
-        axes; an int the last two (the only one of a 1-D array), like an image.
+        Spacing s per spatial axis (an int: the last two axes, or the only one).
 
     Returns
     -------
@@ -48,6 +47,9 @@ def insert_zeros(x, stride):
     .. math::
 
         z[j] = \begin{cases} x[j/s] & s \mid j \\ 0 & \text{otherwise.} \end{cases}
+
+    A tuple ``stride`` spreads its ``len(stride)`` trailing axes; an int the last two (the
+    only one of a 1-D array), like an image.
 
     Examples
     --------

@@ -118,7 +118,8 @@ def tf_conv_transpose(
     Seed 003's first output (chapter 06): 67 is -67 times the kernel's corner -1.
 
     >>> x = np.array([[-67., -77.], [-117., -127.]]).reshape(1, 2, 2, 1)
-    >>> f = np.array([[-1., 2., -3.], [4., -5., 6.], [-7., 8., -9.]]).reshape(3, 3, 1, 1)
+    >>> f = np.array([[-1., 2., -3.], [4., -5., 6.], [-7., 8., -9.]])
+    >>> f = f.reshape(3, 3, 1, 1)
     >>> float(tf_conv_transpose(x, f, (1, 5, 5, 1), 2, "VALID")[0, 0, 0, 0])
     67.0
     """

@@ -252,9 +252,7 @@ def conv_transpose(
     method : {"gemm", "scatter", "matrix", "direct", "subpixel"}, optional
         How to compute it; every method gives the same result (see the module docstring).
     memory_budget : int, optional
-        The most bytes of working memory: ``"gemm"`` splits the batch (then the output
-        channels) into chunks that fit it; ``"matrix"`` and the column buffers of
-        ``"direct"`` and ``"subpixel"`` refuse above it.
+        Bytes of working memory: ``"gemm"`` works in chunks that fit, others refuse above.
 
     Returns
     -------
@@ -289,6 +287,11 @@ def conv_transpose(
     output padding (chapter 04). An inf or nan reaches the outputs PyTorch's reach, except
     that ``"matrix"`` refuses a non-finite ``x`` or ``w`` and ``"direct"`` and
     ``"subpixel"`` a non-finite ``w``: they multiply them by zeros PyTorch never touches.
+
+    ``memory_budget`` (default :data:`tconv_lib.MEMORY_BUDGET`, 256 MiB) bounds the
+    working memory: ``"gemm"`` splits the batch, then the output channels, into chunks
+    that fit it (chapter 09); ``"matrix"`` (the dense C) and the column buffers of
+    ``"direct"`` and ``"subpixel"`` refuse above it, naming the budget that would do.
 
     Examples
     --------

@@ -26,12 +26,9 @@ def checkerboard_energy(y, stride):
     Parameters
     ----------
     y : array_like
-        The output. Its trailing axes are spatial; leading axes (batch, channels) are
-        separate maps whose energies are added before dividing.
+        The output; its trailing axes are spatial, leading axes are separate maps.
     stride : int or tuple of int
-        The period s per spatial axis, at most the spatial size. A tuple covers its
-        ``len(stride)`` trailing axes; an int the last two (the only one of a 1-D ``y``),
-        so ``2`` and ``(2, 2)`` agree on an ``(N, C, H, W)`` array.
+        The period s per spatial axis (an int: the last two axes, or the only one).
 
     Returns
     -------
@@ -68,6 +65,11 @@ def checkerboard_energy(y, stride):
     :math:`y` and :math:`S` the bins :math:`m` with :math:`m_a` a multiple of :math:`N_a/s_a`
     in every axis, :math:`m \neq 0`. 0 means no periodic pattern at all, 1 means nothing
     else; a constant signal gives 0.
+
+    A tuple ``stride`` names its ``len(stride)`` trailing axes as spatial; an int the last
+    two (the only one of a 1-D ``y``), so ``2`` and ``(2, 2)`` agree on an ``(N, C, H, W)``
+    array. The energies of the maps along the leading axes (batch, channels) are added
+    before dividing.
 
     Examples
     --------
@@ -173,8 +175,7 @@ def pixel_shuffle(x, stride):
     x : array_like
         Array ``(..., C * prod(stride), *spatial)``.
     stride : int or tuple of int
-        The factor per spatial axis: an int means 2 spatial axes, as in PyTorch; a tuple
-        gives one factor per spatial axis.
+        Factor per spatial axis; an int means 2 spatial axes, as in PyTorch.
 
     Returns
     -------
