@@ -18,45 +18,62 @@ from .geometry import canvas_length
 from .messages import EMPTY_TRANSPOSE_OUTPUT
 
 
-def conv_sizes(in_size, kernel, arguments: LayerArguments) -> tuple[int, ...]:
-    """The output sizes of a convolution, from checked per-dimension tuples."""
-    a = arguments
-    sizes = tuple(
+def _conv_lengths(in_size, kernel, a: LayerArguments) -> tuple[int, ...]:
+    return tuple(
         (i + 2 * p - d * (k - 1) - 1) // s + 1
         for i, k, s, p, d in zip(
             in_size, kernel, a.stride, a.padding, a.dilation
         )
     )
+
+
+def _too_small(in_size, kernel_size, dilation, padding) -> ValueError:
+    """The refusal of an empty convolution output, with the values as the caller gave them."""
+    return ValueError(
+        f"in_size={in_size!r} is too small for kernel_size={kernel_size!r}, "
+        f"dilation={dilation!r}, padding={padding!r}: the output would be empty "
+        f"(need i + 2p >= d(k-1) + 1)"
+    )
+
+
+def conv_sizes(in_size, kernel, arguments: LayerArguments) -> tuple[int, ...]:
+    """The output sizes of a convolution, from checked per-dimension tuples."""
+    sizes = _conv_lengths(in_size, kernel, arguments)
     if min(sizes) < 1:
-        raise ValueError(
-            f"in_size={same_form(in_size, *in_size)!r} is too small for kernel_size="
-            f"{same_form(kernel, *kernel)!r}, dilation={same_form(a.dilation, *a.dilation)!r}, "
-            f"padding={same_form(a.padding, *a.padding)!r}: the output would be empty "
-            f"(need i + 2p >= d(k-1) + 1)"
-        )
+        a = arguments
+        raise _too_small(tuple(in_size), tuple(kernel), a.dilation, a.padding)
     return sizes
+
+
+def _transpose_lengths(in_size, kernel, a: LayerArguments) -> tuple[int, ...]:
+    return tuple(
+        canvas_length(i, k, s, d) - 2 * p + op
+        for i, k, s, p, op, d in zip(
+            in_size, kernel, a.stride, a.padding, a.output_padding, a.dilation
+        )
+    )
+
+
+def _cropped_away(padding, in_size, kernel_size, stride) -> ValueError:
+    """The refusal of an empty transposed output, with the values as the caller gave them."""
+    return ValueError(
+        EMPTY_TRANSPOSE_OUTPUT.format(
+            padding=padding,
+            in_size=in_size,
+            kernel_size=kernel_size,
+            stride=stride,
+        )
+    )
 
 
 def transpose_sizes(
     in_size, kernel, arguments: LayerArguments
 ) -> tuple[int, ...]:
     """The output sizes of a transposed convolution, from checked per-dimension tuples."""
-    a = arguments
-    sizes = tuple(
-        canvas_length(i, k, s, d) - 2 * p + op
-        for i, k, s, p, op, d in zip(
-            in_size, kernel, a.stride, a.padding, a.output_padding, a.dilation
-        )
-    )
+    sizes = _transpose_lengths(in_size, kernel, arguments)
     if min(sizes) < 1:
-        raise ValueError(
-            EMPTY_TRANSPOSE_OUTPUT.format(
-                padding=same_form(a.padding, *a.padding),
-                in_size=same_form(in_size, *in_size),
-                kernel_size=same_form(kernel, *kernel),
-                stride=same_form(a.stride, *a.stride),
-            )
-        )
+        a = arguments
+        raise _cropped_away(a.padding, tuple(in_size), tuple(kernel), a.stride)
     return sizes
 
 
@@ -133,7 +150,9 @@ def conv_output_size(in_size, kernel_size, stride=1, padding=0, dilation=1):
     _, i, k, a = _sizes_and_arguments(
         in_size, kernel_size, stride, padding, dilation, 0
     )
-    sizes = conv_sizes(i, k, a)
+    sizes = _conv_lengths(i, k, a)
+    if min(sizes) < 1:
+        raise _too_small(in_size, kernel_size, dilation, padding)
     return same_form(sizes, in_size, kernel_size, stride, padding, dilation)
 
 
@@ -200,7 +219,9 @@ def conv_transpose_output_size(
     _, i, k, a = _sizes_and_arguments(
         in_size, kernel_size, stride, padding, dilation, output_padding
     )
-    sizes = transpose_sizes(i, k, a)
+    sizes = _transpose_lengths(i, k, a)
+    if min(sizes) < 1:
+        raise _cropped_away(padding, in_size, kernel_size, stride)
     arguments = (
         in_size,
         kernel_size,
