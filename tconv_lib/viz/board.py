@@ -263,6 +263,22 @@ class Board:
         )
 
 
+def tile_corners(left, top, rows, cols, tile_size, caption, margin):
+    """Top-left corners of ``rows x cols`` tiles of ``tile_size`` (height, width) cells, each
+    under a caption ``caption`` cells high, ``margin`` cells apart, row by row; and the
+    width of the block."""
+    height, width = tile_size
+    corners = [
+        (
+            left + j * (width + margin),
+            top + caption + i * (height + caption + margin),
+        )
+        for i in range(rows)
+        for j in range(cols)
+    ]
+    return corners, cols * width + (cols - 1) * margin
+
+
 def legend_columns(items, width_cells):
     """As many legend columns as fit in the figure's width (at the cell size new_figure picks)."""
     cell_pt = 72 * figure_cell_inches(width_cells, 0.0)

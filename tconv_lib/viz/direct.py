@@ -7,18 +7,17 @@ import numpy as np
 from ..memory import MEMORY_BUDGET
 from .board import Board, new_figure
 from .direct_data import DirectData, check_step, direct_layout
+from .problem import draw_example, draw_output, draw_output_shape
 from .style import (
     COLORS,
     GRID,
     HATCH,
     INK,
     LABEL_PT,
-    MUTED,
     TITLE_PT,
     argument_text,
     fill,
     number,
-    shape_text,
 )
 
 QUIET_INK = "#777777"  # numbers in padding, inserted zeros and cropped cells
@@ -161,12 +160,7 @@ def draw_direct(board, data, layout, show_values=True, step=0, reveal=None):
     problem = data.problem
     board.share_number_size(problem.x, problem.w, problem.y)
     if layout.input is not None:
-        board.grid(
-            problem.x_grid, *layout.input, "input", show_values, gid="input"
-        )
-        board.grid(
-            problem.w_grid, *layout.kernel, "kernel", show_values, gid="kernel"
-        )
+        draw_example(board, problem, layout.input, layout.kernel, show_values)
     ext_left, ext_top = layout.extended
     draw_extended(board, data, ext_left, ext_top, show_values)
     if layout.rotated is not None:
@@ -174,44 +168,18 @@ def draw_direct(board, data, layout, show_values=True, step=0, reveal=None):
             data.rotated, *layout.rotated, "kernel", show_values, gid="rot"
         )
     out_left, out_top = layout.output
-    out_rows, out_cols = problem.y_grid.shape
+    out_cols = problem.y_grid.shape[1]
     if reveal is None:
-        board.grid(
-            problem.y_grid,
-            out_left,
-            out_top,
-            "output",
-            show_values,
-            gid="output",
-        )
+        draw_output(board, problem.y_grid, layout.output, show_values)
     else:
         done = np.arange(problem.y.size).reshape(problem.y_grid.shape) <= reveal
-        faces = [
-            [fill("output") if d else "#FFFFFF" for d in row] for row in done
-        ]
-        texts = [
-            [number(v) if d else "" for v, d in zip(*rows)]
-            for rows in zip(problem.y_grid, done)
-        ]
-        board.grid(
-            problem.y_grid,
-            out_left,
-            out_top,
-            "output",
-            show_values,
-            gid="output",
-            faces=faces,
-            texts=texts,
-        )
+        draw_output(board, problem.y_grid, layout.output, show_values, done)
     equation = draw_window(board, data, layout, show_values, step)
-    size = shape_text(problem.y.shape)
-    label_pt = board.text_size(LABEL_PT)
+    draw_output_shape(board, problem, layout.output)
     if problem.n == 1:
         board.label(ext_left, ext_top + 0.5, "zeros inserted,\npadded input")
         board.label(out_left, out_top + 0.5, "output y")
         if layout.input is not None:
-            board.label(layout.input[0], layout.input[1] + 0.5, "input x")
-            board.label(layout.kernel[0], layout.kernel[1] + 0.5, "kernel w")
             board.label(
                 layout.rotated[0], layout.rotated[1] + 0.5, "rotated 180°"
             )
@@ -223,26 +191,7 @@ def draw_direct(board, data, layout, show_values=True, step=0, reveal=None):
             size=board.text_size(TITLE_PT),
             color=COLORS["highlight"],
         )
-        board.text(
-            out_left + out_cols + 0.3,
-            out_top + 0.5,
-            f"({size})",
-            ha="left",
-            size=label_pt,
-            color=MUTED,
-        )
     else:
-        if layout.input is not None:
-            board.title(
-                layout.input[0] + problem.x_grid.shape[1] / 2,
-                layout.input[1] - 0.2,
-                "input x",
-            )
-            board.title(
-                layout.kernel[0] + problem.w_grid.shape[1] / 2,
-                layout.kernel[1] - 0.2,
-                "kernel w",
-            )
         before = tuple(b for b, _ in data.edges)
         if min(before) >= 0:
             edge = f"padded by {argument_text(before)}"
@@ -262,13 +211,6 @@ def draw_direct(board, data, layout, show_values=True, step=0, reveal=None):
             "w rotated\n180°",
         )
         board.title(out_left + out_cols / 2, out_top - 0.2, "output y")
-        board.text(
-            out_left + out_cols / 2,
-            out_top + out_rows + 0.45,
-            size,
-            size=label_pt,
-            color=MUTED,
-        )
     board.text(
         ext_left,
         layout.equation_y + 0.3,

@@ -7,7 +7,7 @@ import numpy as np
 from ..arguments import layer_arguments, real_array
 from ..transpose import conv_transpose
 from .board import check_cell_count
-from .style import as_2d, index_text
+from .style import LABEL_PT, MUTED, as_2d, fill, index_text, number, shape_text
 
 
 def grid_form(values, fill_value):
@@ -98,3 +98,61 @@ class Problem:
         """Refuse a figure of ``cells`` cells that would not fit the memory budget."""
         what = f"x of shape {self.x.shape} and w of shape {self.w.shape}"
         check_cell_count(cells, what, self.memory_budget)
+
+
+def draw_example(board, problem, input_corner, kernel_corner, show_values):
+    """``x`` and ``w`` at their corners, labelled on the left (1-D) or titled (2-D)."""
+    for array, corner, name, role in (
+        (problem.x_grid, input_corner, "input x", "input"),
+        (problem.w_grid, kernel_corner, "kernel w", "kernel"),
+    ):
+        left, top = corner
+        board.grid(array, left, top, role, show_values, gid=role)
+        if problem.n == 1:
+            board.label(left, top + 0.5, name)
+        else:
+            board.title(left + array.shape[1] / 2, top - 0.2, name)
+
+
+def draw_output(board, values, corner, show_values, shown=None):
+    """The output grid; with a boolean ``shown``, the other cells blank (animation frames)."""
+    left, top = corner
+    if shown is None:
+        board.grid(values, left, top, "output", show_values, gid="output")
+        return
+    faces = [[fill("output") if s else "#FFFFFF" for s in row] for row in shown]
+    texts = [
+        [number(v) if s else "" for v, s in zip(value_row, shown_row)]
+        for value_row, shown_row in zip(values, shown)
+    ]
+    board.grid(
+        values,
+        left,
+        top,
+        "output",
+        show_values,
+        gid="output",
+        faces=faces,
+        texts=texts,
+    )
+
+
+def draw_output_shape(board, problem, corner):
+    """The output's shape, right of it (1-D: ``(7)``) or under it (2-D: ``3×3``)."""
+    left, top = corner
+    rows, cols = problem.y_grid.shape
+    size = shape_text(problem.y.shape)
+    label_pt = board.text_size(LABEL_PT)
+    if problem.n == 1:
+        board.text(
+            left + cols + 0.3,
+            top + 0.5,
+            f"({size})",
+            ha="left",
+            size=label_pt,
+            color=MUTED,
+        )
+    else:
+        board.text(
+            left + cols / 2, top + rows + 0.45, size, size=label_pt, color=MUTED
+        )

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..memory import MEMORY_BUDGET
 from .board import Board, new_figure
+from .problem import draw_example, draw_output, draw_output_shape
 from .scatter_data import (
     CROPPED_HATCH,
     OUTPUT_PADDING_HATCH,
@@ -24,7 +25,6 @@ from .style import (
     fill,
     ink_on,
     number,
-    shape_text,
     tint,
 )
 
@@ -183,75 +183,27 @@ def draw_scatter(board, data, layout, show_values=True, upto=None):
         problem.x, problem.w, data.canvas, *[s.values for s in data.stamps]
     )
     if layout.input is not None:
-        board.grid(
-            problem.x_grid, *layout.input, "input", show_values, gid="input"
-        )
-        board.grid(
-            problem.w_grid, *layout.kernel, "kernel", show_values, gid="kernel"
-        )
-        if problem.n == 1:
-            board.label(layout.input[0], layout.input[1] + 0.5, "input x")
-            board.label(layout.kernel[0], layout.kernel[1] + 0.5, "kernel w")
-        else:
-            input_left, input_top = layout.input
-            kernel_left, kernel_top = layout.kernel
-            board.title(
-                input_left + problem.x_grid.shape[1] / 2,
-                input_top - 0.2,
-                "input x",
-            )
-            board.title(
-                kernel_left + problem.w_grid.shape[1] / 2,
-                kernel_top - 0.2,
-                "kernel w",
-            )
+        draw_example(board, problem, layout.input, layout.kernel, show_values)
     draw_stamps(board, data, layout, show_values, upto)
     total_left, total_top = layout.total
     draw_canvas(board, data, values, counts, total_left, total_top, show_values)
     out_left, out_top = layout.output
-    out_rows, out_cols = problem.y_grid.shape
+    out_cols = problem.y_grid.shape[1]
     if upto is None:
-        board.grid(
-            problem.y_grid,
-            out_left,
-            out_top,
-            "output",
-            show_values,
-            gid="output",
-        )
+        draw_output(board, problem.y_grid, layout.output, show_values)
     else:
-        kept_counts, kept_values = counts[data.kept], values[data.kept]
-        faces = [
-            [fill("output") if n else "#FFFFFF" for n in row]
-            for row in kept_counts
-        ]
-        texts = [
-            [number(v) if n else "" for v, n in zip(value_row, count_row)]
-            for value_row, count_row in zip(kept_values, kept_counts)
-        ]
-        board.grid(
-            kept_values,
-            out_left,
-            out_top,
-            "output",
+        kept_counts = counts[data.kept]
+        draw_output(
+            board,
+            values[data.kept],
+            layout.output,
             show_values,
-            gid="output",
-            faces=faces,
-            texts=texts,
+            kept_counts > 0,
         )
-    size = shape_text(problem.y.shape)
-    label_pt = board.text_size(LABEL_PT)
+    draw_output_shape(board, problem, layout.output)
     if problem.n == 1:
         board.label(total_left, total_top + 0.5, "sum")
         board.label(out_left, out_top + 0.5, "output y")
-        board.text(
-            out_left + out_cols + 0.3,
-            out_top + 0.5,
-            f"({size})",
-            ha="left",
-            size=label_pt,
-            color=MUTED,
-        )
     else:
         board.title(
             total_left + data.canvas.shape[1] / 2,
@@ -259,13 +211,6 @@ def draw_scatter(board, data, layout, show_values=True, upto=None):
             "sum of stamps",
         )
         board.title(out_left + out_cols / 2, total_top - 0.2, "output y")
-        board.text(
-            out_left + out_cols / 2,
-            out_top + out_rows + 0.45,
-            size,
-            size=label_pt,
-            color=MUTED,
-        )
         middle = total_top + data.canvas.shape[0] / 2
         board.text(total_left - 1.15, middle, "=", size=board.text_size(16))
         board.text(out_left - 1.15, middle, "→", size=board.text_size(16))

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..geometry import canvas_length
 from ..transpose import overlap_counts
-from .board import legend_height
+from .board import legend_height, tile_corners
 from .problem import Problem
 from .style import (
     COLORS,
@@ -214,15 +214,9 @@ def scatter_layout(data, compact=False):
         0.8,
     )  # caption: the label above each stamp
     stamps_left = 0.0 if compact else max(in_cols, k_cols, 3) + gap
-    stamps = [
-        (
-            stamps_left + j * (canvas_cols + margin),
-            top + caption + i * (canvas_rows + caption + margin),
-        )
-        for i in range(in_rows)
-        for j in range(in_cols)
-    ]
-    stamps_width = in_cols * canvas_cols + (in_cols - 1) * margin
+    stamps, stamps_width = tile_corners(
+        stamps_left, top, in_rows, in_cols, data.canvas.shape, caption, margin
+    )
     stamps_height = in_rows * (canvas_rows + caption) + (in_rows - 1) * margin
     total_left = stamps_left + stamps_width + gap + 0.4
     output = (

@@ -11,7 +11,13 @@ from ..arguments import layer_arguments, per_dimension, real_array
 from ..geometry import tap_phase
 from ..memory import MEMORY_BUDGET
 from ..transpose import conv_transpose
-from .board import Board, check_cell_count, legend_height, new_figure
+from .board import (
+    Board,
+    check_cell_count,
+    legend_height,
+    new_figure,
+    tile_corners,
+)
 from .problem import grid_form, refuse_beyond_2d
 from .style import (
     GRID,
@@ -180,15 +186,15 @@ def subpixel_layout(data, compact=False):
     kernel_left = max(data.x.shape[1], 3) + gap if show_input else 0.0
     subs_left = kernel_left + max(k_cols, 3) + gap
     phase_rows, phase_cols = data.stride_grid
-    subkernels = [
-        (
-            subs_left + j * (box_cols + margin),
-            top + caption + i * (box_rows + caption + margin),
-        )
-        for i in range(phase_rows)
-        for j in range(phase_cols)
-    ]
-    subs_width = phase_cols * box_cols + (phase_cols - 1) * margin
+    subkernels, subs_width = tile_corners(
+        subs_left,
+        top,
+        phase_rows,
+        phase_cols,
+        (box_rows, box_cols),
+        caption,
+        margin,
+    )
     out_left = subs_left + subs_width + gap
     width = out_left + max(out_cols, 4) + 0.3
     body = max(
