@@ -26,7 +26,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 export PYTHONHASHSEED := 0
 
-.PHONY: book test test-lib test-notebooks test-site serve lab bench system-deps check-platforms repository clean
+.PHONY: book test test-lib test-notebooks test-site lint pdf serve lab bench system-deps check-platforms repository clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) or sys.version_info < (3, 11, 5))' \
@@ -61,7 +61,7 @@ system-deps:
 	fi
 
 test: $(STAMP) system-deps
-	$(MAKE) --no-print-directory check-platforms test-lib test-notebooks test-site
+	$(MAKE) --no-print-directory check-platforms test-lib test-notebooks test-site lint
 
 # Derandomised hypothesis (the "ci" profile of tests/conftest.py): a failure reproduces on the next run.
 test-lib: $(STAMP)
@@ -83,8 +83,22 @@ $(PLATFORMS_STAMP): requirements.txt .ci/check_platforms.py $(STAMP)
 test-site: $(STAMP) system-deps
 	rm -rf _build
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
-	$(BIN)/pytest -m website -q tests/test_website.py
+	$(MAKE) --no-print-directory pdf
+	$(BIN)/pytest -m website -q tests/test_website*.py
 	@echo "Screenshots of every page (1280 px and 390 px wide): $(CURDIR)/_build/screenshots/"
+
+# Code style: ruff's formatter at the page width and a small lint rule set (pyproject.toml [tool.ruff]).
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+# The whole course as one PDF, and the cheat sheet as a two-page PDF, printed by headless Chromium from
+# the single-page build (notebooks from the execution cache): _build/html/tconv-course.pdf and
+# _build/html/cheatsheet.pdf, linked from every page's download menu.
+pdf: $(STAMP) system-deps
+	test -f _build/html/index.html || $(MAKE) --no-print-directory book
+	$(BIN)/jupyter-book build . --builder singlehtml --warningiserror --keep-going
+	$(BIN)/python book/make_pdf.py _build/singlehtml _build/html
 
 # JupyterLab on the notebooks, without building the book (set-up on first use). Stop it with Ctrl-C.
 lab: $(STAMP)

@@ -11,12 +11,16 @@
 
 tests/test_website.py checks that no page requests anything but the local server.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-_CDN_STYLESHEET = re.compile(r"<link\b[^>]*href=\"https?://[^\"]*font-awesome[^\"]*\"[^>]*>", re.IGNORECASE)
+_CDN_STYLESHEET = re.compile(
+    r"<link\b[^>]*href=\"https?://[^\"]*font-awesome[^\"]*\"[^>]*>",
+    re.IGNORECASE,
+)
 
 
 def _is_thebe(asset) -> bool:
@@ -28,7 +32,9 @@ def _is_thebe(asset) -> bool:
 def _clean_page(app, pagename, templatename, context, doctree):
     for key in ("script_files", "css_files"):
         if key in context:
-            context[key][:] = [asset for asset in context[key] if not _is_thebe(asset)]
+            context[key][:] = [
+                asset for asset in context[key] if not _is_thebe(asset)
+            ]
     if "body" in context:
         context["body"] = _CDN_STYLESHEET.sub("", context["body"])
 
