@@ -436,11 +436,17 @@ def test_step_control_walks_every_stamp_and_window_with_running_sums(visit):
     for view, frames in (("scatter", 3), ("direct", 7)):
         page.locator(f"input[type=radio][value={view}]").check()
         assert int(step_text.get_attribute("data-frame-count")) == frames
-        while page.locator(".tx-step-prev").is_enabled():
+        while (
+            page.locator(".tx-step-prev").get_attribute("aria-disabled")
+            == "false"
+        ):
             page.locator(".tx-step-prev").click()
         seen = [step_text.get_attribute("data-frame")]
         sums = []
-        while page.locator(".tx-step-next").is_enabled():
+        while (
+            page.locator(".tx-step-next").get_attribute("aria-disabled")
+            == "false"
+        ):
             page.locator(".tx-step-next").click()
             seen.append(step_text.get_attribute("data-frame"))
             sums.append(
@@ -502,14 +508,16 @@ def test_keyboard_alone_reaches_every_control_in_order_and_drives_it(visit):
         )
         if name is not None:
             names.append(name)
-            if len(names) == 12:
+            if len(names) == 14:
                 break
     assert names[:9] == ["ndim", *NAMES, "x", "w"]
-    assert (
-        names[9].endswith("-view")
-        and names[10] == "tx-step-prev"
-        and names[11] == "tx-step-play"
-    )
+    assert names[9].endswith("-view")
+    assert names[10:] == [
+        "tx-step-prev",
+        "tx-step-play",
+        "tx-step-next",
+        "tx-figure",
+    ]
     # every control has a visible label
     unlabeled = page.evaluate("""() => [...document.querySelectorAll('[data-tconv-explorer] input, [data-tconv-explorer] select')]
         .filter(c => !(c.labels && c.labels.length && c.labels[0].textContent.trim())).map(c => c.name)""")
@@ -533,11 +541,28 @@ def test_keyboard_alone_reaches_every_control_in_order_and_drives_it(visit):
     page.keyboard.press("Backspace")
     page.keyboard.type("0")
     assert page.locator("[data-error]").text_content() == ""
-    # the step buttons answer Enter and Space
-    page.locator(".tx-step-prev").focus()
+    # Tab on to the step buttons; they answer Enter and Space and keep the focus
+    for _ in range(6):  # output_padding, dilation, x, w, the view, previous
+        page.keyboard.press("Tab")
+    frame = page.locator("[data-frame-count]")
     page.keyboard.press("Enter")
     page.keyboard.press(" ")
-    assert page.locator("[data-frame-count]").get_attribute("data-frame") == "1"
+    page.keyboard.press("Enter")  # already at the first stamp: nothing happens
+    assert frame.get_attribute("data-frame") == "1"
+    focused = "() => document.activeElement.className"
+    assert page.evaluate(focused) == "tx-step-prev"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert frame.get_attribute("data-frame") == "2"
+    # the arrow keys switch the view (a radio group)
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("ArrowRight")
+    assert (
+        frame.get_attribute("data-frame-count") == "9"
+    )  # one window per output cell
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("[data-tconv-explorer]").screenshot(
         path=str(SHOTS / "explorer-keyboard-1280.png")

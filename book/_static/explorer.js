@@ -620,8 +620,9 @@ inserts s-1 zeros, pads d(k-1)-p (plus output_padding at the end) and slides the
       stepText.textContent = picture.caption;
       stepText.setAttribute("data-frame", ex.frame + 1);
       stepText.setAttribute("data-frame-count", count);
-      prev.disabled = ex.frame === 0;
-      next.disabled = ex.frame === count - 1;
+      // aria-disabled, not disabled: a button that is switched off keeps the keyboard focus
+      prev.setAttribute("aria-disabled", String(ex.frame === 0));
+      next.setAttribute("aria-disabled", String(ex.frame === count - 1));
     }
 
     function fail(reason) {
@@ -698,7 +699,9 @@ inserts s-1 zeros, pads d(k-1)-p (plus output_padding at the end) and slides the
 
     function step(delta) {
       stop();
-      ex.frame += delta;
+      const target = ex.frame + delta;
+      if (target < 0 || target >= frames()) return;
+      ex.frame = target;
       redraw();
     }
 
