@@ -280,6 +280,11 @@ inserts s-1 zeros, pads d(k-1)-p (plus output_padding at the end) and slides the
     cell(x, y, role, text, extra) {
       const opts = extra || {};
       const group = svgEl("g", Object.assign({ class: "tx-cell tx-" + role }, opts.attrs || {}));
+      if (opts.title) {
+        const title = svgEl("title");
+        title.textContent = opts.title;
+        group.append(title);
+      }
       group.append(svgEl("rect", { x, y, width: CELL, height: CELL, class: "tx-bg" }));
       if (opts.shade) group.append(svgEl("rect", { x, y, width: CELL, height: CELL, class: "tx-shade", style: "--tx-amount:" + opts.shade.toFixed(3) }));
       if (role in HATCH) group.append(svgEl("rect", { x, y, width: CELL, height: CELL, fill: "url(#" + this.id + "-" + HATCH[role] + ")" }));
@@ -385,7 +390,9 @@ inserts s-1 zeros, pads d(k-1)-p (plus output_padding at the end) and slides the
         const count = counts[R][C];
         const shade = inCanvas && count > 0 ? (top <= 1 ? 0.22 : 0.22 + (0.68 * (count - 1)) / (top - 1)) : 0;
         const role = kind === "output" ? (count > 0 ? "count" : "empty") : kind;
-        board.cell(left + C * CELL, y + R * CELL, role, inCanvas ? show(values[R][C]) : "0", { shade: role === "count" ? shade : 0 });
+        const what = kind === "cropped" ? ", cropped by padding" : kind === "extra" ? ", added by output_padding" : "";
+        const title = "canvas " + sub(ndim, R, C) + ": " + show(values[R][C]) + ", " + count + (count === 1 ? " stamp" : " stamps") + what;
+        board.cell(left + C * CELL, y + R * CELL, role, inCanvas ? show(values[R][C]) : "0", { shade: role === "count" ? shade : 0, title });
       }
     }
     board.frame(left + p[1] * CELL, y + p[0] * CELL, m.out[1] * CELL, m.out[0] * CELL, "tx-region");
