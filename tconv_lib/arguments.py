@@ -29,6 +29,8 @@ SEQUENCES = (tuple, list, np.ndarray)
 
 def is_integer(value) -> bool:
     """Whether ``value`` is one integer (``int``, ``numpy.int64``, ...), not a bool."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]  # a 0-d array is its one entry
     return isinstance(value, numbers.Integral) and not isinstance(
         value, (bool, np.bool_)
     )
@@ -40,7 +42,9 @@ def spatial_rank(*values, default: int = 1) -> int:
     The length shared by every tuple (list, array) among ``values``; ``default`` if all are ints.
     Tuples of different lengths are refused.
     """
-    lengths = {len(v) for v in values if isinstance(v, SEQUENCES)}
+    lengths = {
+        len(v) for v in values if isinstance(v, SEQUENCES) and np.ndim(v)
+    }
     if len(lengths) > 1:
         raise ValueError(
             f"per-dimension arguments disagree on the number of dimensions: {values!r}"
@@ -57,7 +61,7 @@ def per_dimension(
     """
     if is_integer(value):
         values = (int(value),) * n
-    elif isinstance(value, SEQUENCES):
+    elif isinstance(value, SEQUENCES) and np.ndim(value):
         values = tuple(
             value.tolist() if isinstance(value, np.ndarray) else value
         )

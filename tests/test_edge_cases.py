@@ -151,6 +151,11 @@ def test_numpy_integers_are_ints_and_give_ints():
     assert type(tl.conv_output_size(np.uint8(5), 3)) is int
     assert tl.keras_conv_transpose_output_size(np.int64(4), 2, 3, "valid") == 12
     assert tl.conv_transpose_output_size(np.array([4, 5]), 3) == (6, 7)
+    assert (
+        tl.conv_transpose_output_size(np.array(4), 3) == 6
+    )  # a 0-d array is one int
+    with pytest.raises(TypeError, match="must contain ints"):
+        tl.conv_output_size(np.array([4.0, 5.0]), 3)
     y = tl.conv_transpose(
         np.ones((1, 1, 3)), np.ones((1, 1, 2)), stride=np.int64(2)
     )
