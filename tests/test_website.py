@@ -957,3 +957,16 @@ def test_download_menu_links_the_pdfs():
         )
     cheatsheet = (SITE / make_pdf.CHEATSHEET_PAGE).read_text(encoding="utf-8")
     assert "btn-download-cheatsheet-pdf-button" in cheatsheet
+
+
+def test_chapters_open_on_their_first_idea_not_on_set_up_code():
+    """The set-up cell (imports, seeds) of every chapter is collapsed: its first code cell is tagged hide-input."""
+    problems = []
+    for doc in NOTEBOOKS:
+        text = (SITE / f"{doc}.html").read_text(encoding="utf-8")
+        first = re.search(r'<div class="cell docutils container([^"]*)"', text)
+        if first and "tag_hide-input" not in first.group(1):
+            problems.append(
+                f"{doc}: first code cell classes {first.group(1).split()}"
+            )
+    assert not problems, "\n  ".join(problems)
