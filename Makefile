@@ -84,7 +84,7 @@ test-site: $(STAMP) system-deps
 	rm -rf _build
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	$(MAKE) --no-print-directory pdf
-	$(BIN)/pytest -m website -q tests/test_website*.py
+	$(BIN)/pytest -m website -q tests/test_website*.py tests/test_explorer.py
 	@echo "Screenshots of every page (1280 px and 390 px wide): $(CURDIR)/_build/screenshots/"
 
 # Code style: ruff's formatter at the page width and a small lint rule set (pyproject.toml [tool.ruff]).
