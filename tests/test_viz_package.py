@@ -273,7 +273,7 @@ def test_every_public_function_has_the_numpydoc_sections():
         if not callable(function):
             continue
         doc = inspect.getdoc(function)
-        for section in ("Returns", "See Also", "Examples"):
+        for section in ("Returns", "Raises", "See Also", "Examples"):
             assert f"\n{section}\n---" in doc, (name, section)
         parameters = inspect.signature(function).parameters
         if parameters:

@@ -33,10 +33,9 @@ def show_arrays(
     show_values : bool, optional
         Write the numbers in the cells (left out when the cells are too small).
     roles : sequence of str, optional
-        One role per array, one of ``"input"``, ``"kernel"``, ``"output"``, ``"padding"``,
-        ``"zero"``, ``"cropped"``; default: first ``"input"``, last ``"output"``, others ``"kernel"``.
+        One role per array (its colours): input, kernel, output, padding, zero or cropped.
     memory_budget : int, optional
-        The most bytes the figure may use, keyword only (default ``tconv_lib.MEMORY_BUDGET``).
+        Bytes the figure may use (default ``tconv_lib.MEMORY_BUDGET``).
 
     Returns
     -------

@@ -234,7 +234,7 @@ def direct_figure(
     *,
     memory_budget=MEMORY_BUDGET,
 ):
-    """The direct (gather) view: a stride-1 convolution of a zero-inserted, padded input.
+    r"""The direct (gather) view: a stride-1 convolution of a zero-inserted, padded input.
 
     Drawn: the input ``x`` and kernel ``w``; the input with ``stride - 1`` zeros inserted between
     neighbours (``tconv_lib.insert_zeros``, dotted cells) and ``d(k-1) - p`` zeros of padding
@@ -262,11 +262,9 @@ def direct_figure(
     show_values : bool, optional
         Write the numbers in the cells (they are left out when the cells are too small).
     step : int, optional
-        Flat (C-order) index of the output position whose window is highlighted; by default
-        the first position whose window meets the most real inputs.
+        Flat (C-order) index of the output whose window is drawn (default: a busy one).
     memory_budget : int, optional
-        The most bytes the figure may use, keyword only (default
-        ``tconv_lib.MEMORY_BUDGET``); the library's computations get the same budget.
+        Bytes the figure and the library's computations may use (``tconv_lib.MEMORY_BUDGET``).
 
     Returns
     -------
@@ -286,6 +284,16 @@ def direct_figure(
     scatter_figure : the same output, stamp by stamp.
     direct_animation : the window visiting every output position.
     tconv_lib.insert_zeros, tconv_lib.flip_weight : the two steps drawn here.
+
+    Notes
+    -----
+    The transposed convolution equals a stride-1 convolution of the input with ``s - 1``
+    zeros inserted between neighbours and ``p'`` zeros of padding at each end, with the
+    kernel rotated 180 degrees:
+
+    .. math::
+
+        p' = d(k - 1) - p \quad (\text{plus output\_padding at the end}).
 
     Examples
     --------

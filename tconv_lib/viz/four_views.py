@@ -9,7 +9,8 @@ from ..memory import MEMORY_BUDGET
 from .board import CELL_INCHES, Board
 from .direct import draw_direct
 from .direct_data import DirectData, direct_layout
-from .matrix import draw_matrix, matrix_layout, matrix_picture
+from .matrix import draw_matrix
+from .matrix_data import matrix_layout, matrix_picture
 from .scatter import draw_scatter
 from .scatter_data import ScatterData, cropped_legend_item, scatter_layout
 from .style import (
@@ -21,7 +22,8 @@ from .style import (
     fill,
     shape_text,
 )
-from .subpixel import SubpixelData, draw_subpixel, subpixel_layout
+from .subpixel import draw_subpixel
+from .subpixel_data import SubpixelData, subpixel_layout
 
 MAX_WIDTH, MAX_HEIGHT = 10.0, 11.0  # inches
 TOP_MARGIN = 0.5  # inches: the figure's title
@@ -73,8 +75,7 @@ def four_views_figure(
     padding : int or tuple of ints, optional
         As in ``tconv_lib.conv_transpose``.
     memory_budget : int, optional
-        The most bytes the figure may use, keyword only (default
-        ``tconv_lib.MEMORY_BUDGET``); the library's computations get the same budget.
+        Bytes the figure and the library's computations may use (``tconv_lib.MEMORY_BUDGET``).
 
     Returns
     -------

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import matplotlib
 import matplotlib.colors as mcolors
 import numpy as np
 
 from ..arguments import layer_arguments, per_dimension, real_array
-from ..conv import conv, conv_matrix
+from ..conv import conv_matrix
 from ..memory import MEMORY_BUDGET
 from ..shapes import conv_output_size
-from ..transpose import conv_transpose
 from .board import Board, check_cell_count, new_figure
+from .matrix_data import matrix_layout, matrix_picture, product
 from .style import (
     COLORS,
     GRID,
@@ -23,73 +21,11 @@ from .style import (
     ink_on,
     number,
     shape_text,
-    sub_label,
     tint,
 )
 
 INPUT_LABEL_COLOR = COLORS["input"]
 OUTPUT_LABEL_COLOR = "#006B4F"  # the output colour, darkened to read as text
-
-
-@dataclass
-class MatrixPicture:
-    """A matrix and what labels it: the rows' and columns' positions, block sizes, a product."""
-
-    matrix: np.ndarray
-    row_labels: list
-    column_labels: list
-    row_block: (
-        int | None
-    )  # 2-D: one block per row of the output (or input) grid
-    column_block: int | None
-    vector_in: np.ndarray | None = (
-        None  # drawn as ``matrix · vector_in = vector_out``
-    )
-    vector_out: np.ndarray | None = None
-
-
-@dataclass
-class MatrixLayout:
-    matrix: tuple  # top-left corner
-    vector_in: tuple | None
-    vector_out: tuple | None
-    size: tuple  # (width, height)
-
-
-def matrix_picture(
-    matrix, out_shape, in_shape, transposed, vector_in=None, vector_out=None
-):
-    """``C`` (rows: outputs ``y..``, columns: inputs ``x..``) or ``C^T`` with rows and columns swapped."""
-    rows = [sub_label("y", p, out_shape) for p in np.ndindex(*out_shape)]
-    columns = [sub_label("x", p, in_shape) for p in np.ndindex(*in_shape)]
-    blocks = (
-        (out_shape[-1], in_shape[-1]) if len(in_shape) == 2 else (None, None)
-    )
-    if transposed:
-        return MatrixPicture(
-            matrix.T, columns, rows, blocks[1], blocks[0], vector_in, vector_out
-        )
-    return MatrixPicture(
-        matrix, rows, columns, blocks[0], blocks[1], vector_in, vector_out
-    )
-
-
-def matrix_layout(picture, min_width=9.0, title_rows=2):
-    rows, columns = picture.matrix.shape
-    left, top = 1.8, 1.6 + 0.75 * title_rows
-    width = left + columns + 0.3
-    vector_in = vector_out = None
-    if picture.vector_in is not None:
-        vector_in = (width + 1.4, top)
-        vector_out = (width + 5.0, top)
-        width += 7.6
-        rows = max(rows, columns)
-    return MatrixLayout(
-        (left, top),
-        vector_in,
-        vector_out,
-        (max(width, min_width), top + rows + 0.3),
-    )
 
 
 def matrix_colors(values):
@@ -287,7 +223,7 @@ def matrix_figure(
     x=None,
     memory_budget=MEMORY_BUDGET,
 ):
-    """The convolution matrix C (or C^T) as a labelled heatmap.
+    r"""The convolution matrix C (or C^T) as a labelled heatmap.
 
     ``C = tconv_lib.conv_matrix(w, in_shape, ...)`` maps the flattened input ``x`` of the
     convolution (columns ``x00, x01, ...``) to its flattened output (rows ``y00, y01, ...``);
@@ -315,12 +251,9 @@ def matrix_figure(
     show_values : bool, optional
         Write the non-zero entries in their cells (left out when the cells are too small).
     x : array_like, optional
-        A vector to multiply, keyword only: with ``transposed=True`` the transposed
-        convolution's input, and the figure shows ``C^T x = tconv_lib.conv_transpose(x, w,
-        ...)``; otherwise the convolution's input (shape ``in_shape``), shown as ``C x``.
+        A vector to multiply: drawn as ``C x``, or ``C^T x`` with ``transposed=True``.
     memory_budget : int, optional
-        The most bytes the figure may use, keyword only (default
-        ``tconv_lib.MEMORY_BUDGET``); the library's computations get the same budget.
+        Bytes the figure and the library's computations may use (``tconv_lib.MEMORY_BUDGET``).
 
     Returns
     -------
@@ -338,6 +271,17 @@ def matrix_figure(
     --------
     tconv_lib.conv_matrix : the matrix drawn here.
     scatter_figure : C^T x, stamp by stamp.
+
+    Notes
+    -----
+    With ``x`` and ``transposed=False``, ``x`` has shape ``in_shape`` and the product is
+    ``tconv_lib.conv(x, w, ...)``; with ``transposed=True``, ``x`` has the convolution's
+    output shape and the product is ``tconv_lib.conv_transpose(x, w, ...)``, which must give
+    ``in_shape`` back:
+
+    .. math::
+
+        y = C x, \qquad x' = C^T y' .
 
     Examples
     --------
@@ -388,38 +332,9 @@ def matrix_figure(
         )
     vector_in = vector_out = None
     if x is not None:
-        x = real_array(x, "x")
-        if transposed:
-            y = conv_transpose(
-                x[None, None],
-                w[None, None],
-                stride,
-                padding,
-                0,
-                dilation,
-                memory_budget=memory_budget,
-            )[0, 0]
-            if (
-                y.shape != in_shape
-            ):  # C^T maps conv-output-shaped inputs to in_shape outputs
-                raise ValueError(
-                    f"conv_transpose of x gives shape {y.shape}, not in_shape={in_shape}: choose "
-                    f"in_shape = tconv_lib.conv_transpose_output_size(...)"
-                )
-        else:
-            if x.shape != in_shape:
-                raise ValueError(
-                    f"x has shape {x.shape}; C multiplies inputs of in_shape={in_shape}"
-                )
-            y = conv(
-                x[None, None],
-                w[None, None],
-                stride,
-                padding,
-                dilation,
-                memory_budget=memory_budget,
-            )[0, 0]
-        vector_in, vector_out = x.ravel(), y.ravel()
+        vector_in, vector_out = product(
+            w, x, in_shape, arguments, transposed, memory_budget
+        )
     picture = matrix_picture(
         matrix, out_shape, in_shape, transposed, vector_in, vector_out
     )

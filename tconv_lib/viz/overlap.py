@@ -62,7 +62,7 @@ def overlap_figure(
     *,
     memory_budget=MEMORY_BUDGET,
 ):
-    """How many kernel stamps cover each output pixel: the picture of the checkerboard.
+    r"""How many kernel stamps cover each output pixel: the picture of the checkerboard.
 
     The counts are ``tconv_lib.overlap_counts(in_shape, kernel_size, ...)``, drawn as an
     annotated heatmap (darker = more stamps). In 1-D a bar over each output position shows the
@@ -85,8 +85,7 @@ def overlap_figure(
     dilation : int or tuple of ints, optional
         Distance between the kernel's taps.
     memory_budget : int, optional
-        The most bytes the figure may use, keyword only (default
-        ``tconv_lib.MEMORY_BUDGET``); the library's computations get the same budget.
+        Bytes the figure and the library's computations may use (``tconv_lib.MEMORY_BUDGET``).
 
     Returns
     -------
@@ -104,6 +103,15 @@ def overlap_figure(
     --------
     tconv_lib.overlap_counts : the counts drawn here.
     tconv_lib.checkerboard_energy : how strong the pattern is in an output.
+
+    Notes
+    -----
+    The counts are the transposed convolution of an all-ones input with an all-ones kernel;
+    in 2-D they are the outer product of the 1-D counts of each axis:
+
+    .. math::
+
+        n[j_1, j_2] = n_1[j_1] \, n_2[j_2] .
 
     Examples
     --------

@@ -237,7 +237,7 @@ def scatter_figure(
     *,
     memory_budget=MEMORY_BUDGET,
 ):
-    """The scatter view of a transposed convolution: every input element stamps a scaled kernel.
+    r"""The scatter view of a transposed convolution: every input element stamps a scaled kernel.
 
     Drawn, left to right (top to bottom in 1-D): the input ``x`` and the kernel ``w``; for each
     input element ``x[i]`` the stamp ``x[i] * w`` it writes into the *uncropped* output canvas,
@@ -265,8 +265,7 @@ def scatter_figure(
     show_values : bool, optional
         Write the numbers in the cells (they are left out when the cells are too small).
     memory_budget : int, optional
-        The most bytes the figure may use, keyword only (default
-        ``tconv_lib.MEMORY_BUDGET``); the library's computations get the same budget.
+        Bytes the figure and the library's computations may use (``tconv_lib.MEMORY_BUDGET``).
 
     Returns
     -------
@@ -286,6 +285,16 @@ def scatter_figure(
     direct_figure : the same output as a convolution of the zero-inserted input.
     scatter_animation : this view built up one stamp at a time.
     tconv_lib.conv_transpose : the numbers drawn here.
+
+    Notes
+    -----
+    Input element ``x[i]`` adds ``x[i] w[t]`` at canvas position ``s i + d t``; the output
+    keeps canvas positions ``p`` to ``p + o - 1``:
+
+    .. math::
+
+        y[j] = \sum_{s i + d t = j + p} x[i] \, w[t], \qquad
+        o = s(i_{\text{size}} - 1) + d(k - 1) - 2p + \text{output\_padding} + 1 .
 
     Examples
     --------
