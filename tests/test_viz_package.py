@@ -244,6 +244,14 @@ def test_explorer_prints_the_size_or_the_library_rule_sentence(capsys):
     )
     last_line = capsys.readouterr().out.strip().splitlines()[-1]
     assert last_line == f"ValueError: {sentence}"
+    sliders["output_padding"].value = 0
+    sliders["stride"].value = 2
+    sliders["padding"].value = 4  # 2·2 + 1·2 - 2·4 + 0 + 1 = -1
+    sentence = messages.EMPTY_TRANSPOSE_OUTPUT.format(
+        padding=4, in_size=(3, 3), kernel_size=(3, 3), stride=2
+    )
+    last_line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last_line == f"ValueError: {sentence}"
 
 
 def test_docstring_examples_run():

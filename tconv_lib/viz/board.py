@@ -20,11 +20,11 @@ from .style import (
     number,
 )
 
-CELL_INCHES = 0.42  # preferred cell size
-MIN_CELL_INCHES = (
-    0.16  # below this the figure grows instead of the cells shrinking
-)
-MAX_WIDTH = 10.0  # inches
+# Inches. A figure is at most MAX_WIDTH x MAX_HEIGHT, its cells CELL_INCHES, or smaller to
+# fit, but never below MIN_CELL_INCHES (then the figure grows instead).
+CELL_INCHES = 0.42
+MIN_CELL_INCHES = 0.16
+MAX_WIDTH = 10.0
 MAX_HEIGHT = 9.0
 #: Bytes per drawn cell: a Rectangle and its number, measured with tracemalloc (9.8-11.6 KB a
 #: cell for 2 500-15 000 cells). The default memory_budget (256 MiB) then allows about 27 000
