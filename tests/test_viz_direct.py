@@ -4,10 +4,14 @@ Every number is read back from the figure's Text artists: the drawn input, cropp
 figure marks it, convolved with the drawn rotated kernel must be tconv_lib.conv_transpose.
 """
 
+from math import prod
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from test_viz_scatter import CASES, W3, K, X
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from test_viz_scatter import CASES, W3, K, X, expected_canvas
 from viz_artists import (
     as_2d,
     cells,
@@ -20,6 +24,7 @@ from viz_artists import (
 
 import tconv_lib as tl
 from tconv_lib import viz
+from tconv_lib.geometry import canvas_length
 
 
 @pytest.fixture(autouse=True)
@@ -191,3 +196,46 @@ def test_direct_equation_of_a_long_window_is_cut_after_five_terms():
     assert equation.endswith(
         f"= {tconv(np.arange(1.0, 10.0).reshape(3, 3), W3, 1, 1)[1, 1]:g}"
     )
+
+
+@st.composite
+def examples(draw):
+    """A small valid 1-D or 2-D example with integer values and every argument per axis."""
+    n = draw(st.sampled_from([1, 2]))
+    in_shape = tuple(draw(st.integers(1, 3)) for _ in range(n))
+    k_shape = tuple(draw(st.integers(1, 3)) for _ in range(n))
+    s = tuple(draw(st.integers(1, 3)) for _ in range(n))
+    d = tuple(draw(st.integers(1, 2)) for _ in range(n))
+    op = tuple(draw(st.integers(0, max(ss, dd) - 1)) for ss, dd in zip(s, d))
+    p = tuple(draw(st.integers(0, 3)) for _ in range(n))
+    full = [
+        canvas_length(i, k, ss, dd) + oo
+        for i, k, ss, dd, oo in zip(in_shape, k_shape, s, d, op)
+    ]
+    assume(all(f - 2 * pp >= 1 for f, pp in zip(full, p)))  # a non-empty output
+    values = st.integers(-9, 9)
+    size, k_size = prod(in_shape), prod(k_shape)
+    x = draw(st.lists(values, min_size=size, max_size=size))
+    w = draw(st.lists(values, min_size=k_size, max_size=k_size))
+    return np.reshape(x, in_shape), np.reshape(w, k_shape), s, p, op, d
+
+
+@settings(max_examples=25, deadline=None)
+@given(examples())
+def test_scatter_and_direct_numbers_match_the_library_on_random_examples(
+    example,
+):
+    x, w, s, p, op, d = example
+    y = as_2d(tconv(x, w, s, p, op, d))
+    fig = viz.direct_figure(x, w, s, p, op, d)
+    np.testing.assert_array_equal(drawn_numbers(fig, "output"), y)
+    np.testing.assert_array_equal(
+        drawn_numbers(fig, "padded"), expected_extended(x, w, s, p, op, d)
+    )
+    plt.close(fig)
+    fig = viz.scatter_figure(x, w, s, p, op, d)
+    np.testing.assert_array_equal(drawn_numbers(fig, "output"), y)
+    np.testing.assert_array_equal(
+        drawn_numbers(fig, "canvas"), expected_canvas(x, w, s, p, op, d)
+    )
+    plt.close(fig)
