@@ -10,6 +10,10 @@ points at a repository that does not exist:
 - _config.yml: the repository button (``html.use_repository_button``) and the Binder and Colab launch
   buttons (``launch_buttons.binderhub_url``, ``colab_url``) are on when the URL is set, off when it is not
   (Jupyter Book cannot draw them without a URL);
+- _config.yml: ``ogp_site_url`` (the social cards' address of the website) is the GitHub Pages site of
+  the repository, https://OWNER.github.io/REPO/, where .github/workflows/pages.yml publishes it; empty
+  (relative links) when unset;
+- CITATION.cff: ``repository-code`` is the URL, and absent when unset;
 - every notebook in notebooks/: a first code cell (hidden on the website) that, in Google Colab only,
   installs tconv_lib from the repository when it is missing. Colab opens the notebook alone, so the
   notebook must carry the URL. Elsewhere the cell does nothing and prints nothing (nbval is unaffected).
@@ -28,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "_config.yml"
+CITATION = ROOT / "CITATION.cff"
 NOTEBOOKS = ROOT / "notebooks"
 GITHUB_URL = re.compile(
     r"https://github\.com/[\w.-]+/[\w.-]+"
@@ -102,8 +107,24 @@ def repository_url() -> str:
     return _get_key(CONFIG.read_text(encoding="utf-8"), "repository", "url")
 
 
+def pages_url(url: str) -> str:
+    """Where GitHub Pages serves the website of https://github.com/OWNER/REPO."""
+    if not url:
+        return ""
+    owner, repo = url.removeprefix("https://github.com/").split("/")
+    return f"https://{owner.lower()}.github.io/{repo}/"
+
+
 def config_with(text: str, url: str) -> str:
     on = bool(url)
+    text, found = re.subn(
+        r"^(    ogp_site_url:)[^\n]*$",
+        lambda m: f"{m.group(1)} {json.dumps(pages_url(url))}",
+        text,
+        flags=re.M,
+    )
+    if found != 1:
+        raise SystemExit("_config.yml has no 'ogp_site_url:' in sphinx.config")
     text = _set_key(text, "repository", "url", json.dumps(url))
     text = _set_key(
         text,
@@ -116,6 +137,20 @@ def config_with(text: str, url: str) -> str:
     )
     return _set_key(
         text, "html", "use_repository_button", "true" if on else "false"
+    )
+
+
+def citation_with(text: str, url: str) -> str:
+    """CITATION.cff with ``repository-code`` set to the URL, or without it when unset."""
+    text = re.sub(r"^repository-code:.*\n", "", text, flags=re.M)
+    if not url:
+        return text
+    return re.sub(
+        r"^(license:\n(?:  - .*\n)+)",
+        lambda m: f"{m.group(1)}repository-code: {json.dumps(url)}\n",
+        text,
+        count=1,
+        flags=re.M,
     )
 
 
@@ -168,6 +203,9 @@ def problems() -> list[str]:
         found.append(
             f"_config.yml: the buttons do not match repository.url {url!r}"
         )
+    citation = CITATION.read_text(encoding="utf-8")
+    if citation_with(citation, url) != citation:
+        found.append(f"CITATION.cff: repository-code does not match {url!r}")
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         raw = path.read_text(encoding="utf-8")
         if _dump(notebook_with(json.loads(raw), url)) != raw:
@@ -189,6 +227,10 @@ def set_repository(url: str) -> list[Path]:
     if config_with(config, url) != config:
         CONFIG.write_text(config_with(config, url), encoding="utf-8")
         changed.append(CONFIG)
+    citation = CITATION.read_text(encoding="utf-8")
+    if citation_with(citation, url) != citation:
+        CITATION.write_text(citation_with(citation, url), encoding="utf-8")
+        changed.append(CITATION)
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         raw = path.read_text(encoding="utf-8")
         new = _dump(notebook_with(json.loads(raw), url))

@@ -124,3 +124,15 @@ def test_no_tensorflow_log_lines_in_outputs(path):
             if match:
                 bad.append(f"code cell {i}: {text[max(0, match.start() - 60):match.end() + 60]!r}")
     assert not bad, "TensorFlow log lines in outputs (set TF_CPP_MIN_LOG_LEVEL=2 and TF_ENABLE_ONEDNN_OPTS=0):\n" + "\n".join(bad)
+
+
+def test_repository_url_is_one_setting():
+    """_config.yml's repository.url, its buttons, the social-card address, CITATION.cff and every
+    notebook's Colab cell agree (they are written together by `make repository URL=...`)."""
+    import importlib.util
+
+    path = ROOT / ".ci" / "set_repository.py"
+    spec = importlib.util.spec_from_file_location("set_repository", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert not module.problems(), "\n".join(module.problems())
