@@ -36,20 +36,26 @@ def is_integer(value) -> bool:
     )
 
 
-def spatial_rank(*values, default: int = 1) -> int:
+def spatial_rank(default: int = 1, **values) -> int:
     """The number of spatial dimensions that per-dimension arguments imply.
 
-    The length shared by every tuple (list, array) among ``values``; ``default`` if all are ints.
-    Tuples of different lengths are refused.
+    The length shared by every tuple (list, array) among the named ``values``; ``default``
+    if all are ints. Tuples of different lengths are refused, naming each length.
     """
     lengths = {
-        len(v) for v in values if isinstance(v, SEQUENCES) and np.ndim(v)
+        name: len(v)
+        for name, v in values.items()
+        if isinstance(v, SEQUENCES) and np.ndim(v)
     }
-    if len(lengths) > 1:
-        raise ValueError(
-            f"per-dimension arguments disagree on the number of dimensions: {values!r}"
+    if len(set(lengths.values())) > 1:
+        counts = ", ".join(
+            f"{name} has {length} value{'s' * (length != 1)}"
+            for name, length in lengths.items()
         )
-    return lengths.pop() if lengths else default
+        raise ValueError(
+            f"{counts}; all per-dimension arguments must have the same length"
+        )
+    return next(iter(lengths.values()), default)
 
 
 def per_dimension(
@@ -143,8 +149,8 @@ def layer_arguments(
     return arguments
 
 
-def real_array(x, name: str) -> np.ndarray:
-    """``x`` as a numpy float array: integers become float64, float arrays keep their dtype.
+def numeric_array(x, name: str) -> np.ndarray:
+    """``x`` as a numpy array of real numbers (ints or floats), its dtype kept.
 
     Booleans, complex numbers and anything else are refused with the reason.
     """
@@ -159,12 +165,21 @@ def real_array(x, name: str) -> np.ndarray:
             f"{name} has dtype bool: a convolution of booleans is not defined (PyTorch "
             f"refuses it too); pass {name}.astype(float) to count with 0 and 1"
         )
-    if array.dtype.kind in "iu":
-        return array.astype(np.float64)
-    if array.dtype.kind != "f":
+    if array.dtype.kind not in "iuf":
         raise TypeError(
             f"{name} must hold real numbers, got dtype {array.dtype}"
         )
+    return array
+
+
+def real_array(x, name: str) -> np.ndarray:
+    """``x`` as a numpy float array: integers become float64, float arrays keep their dtype.
+
+    Booleans, complex numbers and anything else are refused with the reason.
+    """
+    array = numeric_array(x, name)
+    if array.dtype.kind in "iu":
+        return array.astype(np.float64)
     return array
 
 
@@ -174,6 +189,7 @@ class Operands:
 
     x: np.ndarray  #: ``(N, C_in, *spatial)``
     w: np.ndarray  #: ``(C_out, C_in/groups, *k)``, or ``(C_in, C_out/groups, *k)`` transposed
+    groups: int  #: the checked number of channel groups
     unbatched: bool  #: ``x`` came without its batch axis
     dtype: np.dtype  #: the dtype of the result
 
@@ -188,20 +204,26 @@ class Operands:
         return y[0] if self.unbatched else y
 
 
-def weight_array(w, transposed: bool) -> np.ndarray:
-    """A real weight with 1, 2 or 3 spatial dimensions, in the given layout."""
-    w = real_array(w, "w")
-    if transposed:
-        layout = "(C_in, C_out/groups, *kernel)"
-    else:
-        layout = "(C_out, C_in/groups, *kernel)"
+def weight_array(w, layout: str, name: str = "w", keep_dtype=False):
+    """A real weight with 1, 2 or 3 spatial dimensions (3 to 5 axes), none of them empty.
+
+    ``layout`` names its axes for the message (``"(C_in, C_out/groups, *kernel)"``). Integers
+    become float64, unless ``keep_dtype`` (the functions that only move entries around).
+    """
+    w = numeric_array(w, name) if keep_dtype else real_array(w, name)
     if not 3 <= w.ndim <= 5:
         raise ValueError(
-            f"w has shape {w.shape}; expected {layout} with 1, 2 or 3 spatial dimensions"
+            f"{name} has shape {w.shape}; expected {layout} with 1, 2 or 3 spatial "
+            f"dimensions (3 to 5 axes)"
         )
     if min(w.shape) == 0:
-        raise ValueError(f"w shape {w.shape} must not have empty axes")
+        raise ValueError(f"{name} shape {w.shape} must not have empty axes")
     return w
+
+
+#: The weight layouts, as the messages name them.
+CONV_LAYOUT = "(C_out, C_in/groups, *kernel)"
+TRANSPOSE_LAYOUT = "(C_in, C_out/groups, *kernel)"
 
 
 def prepare(x, w, groups, transposed: bool) -> Operands:
@@ -210,7 +232,7 @@ def prepare(x, w, groups, transposed: bool) -> Operands:
     float16 is computed in float32 and returned as float16, as PyTorch's CPU kernels do.
     """
     x = real_array(x, "x")
-    w = weight_array(w, transposed)
+    w = weight_array(w, TRANSPOSE_LAYOUT if transposed else CONV_LAYOUT)
     n = w.ndim - 2
     if x.ndim not in (n + 1, n + 2):
         raise ValueError(
@@ -231,6 +253,7 @@ def prepare(x, w, groups, transposed: bool) -> Operands:
     return Operands(
         x.astype(working, copy=False),
         w.astype(working, copy=False),
+        groups,
         unbatched,
         dtype,
     )
@@ -258,6 +281,15 @@ def check_channels(c_in: int, w_shape, groups: int, transposed: bool) -> None:
         raise ValueError(
             f"groups={groups} must divide the output channels C_out=w.shape[0]={w_shape[0]}"
         )
+
+
+def check_method(method, methods) -> str:
+    """``method`` must be one of ``methods``."""
+    if not isinstance(method, str) or method not in methods:
+        raise ValueError(
+            f"method={method!r} is not known; choose one of {tuple(methods)}"
+        )
+    return method
 
 
 def check_finite(

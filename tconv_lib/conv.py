@@ -11,6 +11,7 @@ from math import prod
 import numpy as np
 
 from .arguments import (
+    CONV_LAYOUT,
     check_channels,
     layer_arguments,
     one_int,
@@ -18,16 +19,38 @@ from .arguments import (
     prepare,
     weight_array,
 )
-from .memory import MEMORY_BUDGET, check_memory
+from .memory import (
+    MEMORY_BUDGET,
+    check_budget,
+    check_memory,
+    check_output,
+)
 from .shapes import conv_sizes
 
 
-def _window_slices(tap, out_size, stride, dilation):
-    """The strided slice of the padded input that kernel tap ``tap`` meets, per spatial axis."""
+def _window_slices(tap, out_size, stride, dilation, first_row=0):
+    """The strided slice of the padded input that kernel tap ``tap`` meets, per spatial axis.
+
+    ``out_size`` output positions per axis, the first axis starting at output ``first_row``.
+    """
+    starts = (first_row,) + (0,) * (len(out_size) - 1)
     return tuple(
-        slice(t * d, t * d + s * (o - 1) + 1, s)
-        for t, o, s, d in zip(tap, out_size, stride, dilation)
+        slice(t * d + s * j, t * d + s * (j + o - 1) + 1, s)
+        for t, j, o, s, d in zip(tap, starts, out_size, stride, dilation)
     )
+
+
+def _chunks(batch, rows, per_sample, per_row, memory_budget):
+    """How many samples, and how many output rows of one sample, one chunk of conv holds.
+
+    ``per_sample`` bytes a sample needs whatever the rows (its padded copy), ``per_row`` the
+    bytes of one output row (its columns and products). The smallest chunk, one sample and one
+    row, must fit ``memory_budget``.
+    """
+    whole = per_sample + rows * per_row
+    if memory_budget >= whole:
+        return min(batch, memory_budget // whole), rows
+    return 1, (memory_budget - per_sample) // per_row
 
 
 def conv(
@@ -50,7 +73,7 @@ def conv(
     groups : int, optional
         Number of channel groups; it divides C_in and C_out.
     memory_budget : int, optional
-        The most bytes the column buffer ``(N, C_in, K, *out)`` may take.
+        Bytes of working memory (column buffers, padded copies); the output may take as much.
 
     Returns
     -------
@@ -61,7 +84,8 @@ def conv(
     Raises
     ------
     ValueError
-        If a shape, a size or an argument is out of range, or the buffer exceeds the budget.
+        If a shape, a size or an argument is out of range, or the output or the smallest
+        chunk (one sample, one output row) exceeds ``memory_budget``.
     TypeError
         If an array is not real (bool, complex) or an argument is not an int.
 
@@ -88,37 +112,66 @@ def conv(
     >>> conv([[[1., 2., 3., 4.]]], [[[1., 0., -1.]]])
     array([[[-2., -2.]]])
     """
+    memory_budget = check_budget(memory_budget)
     operands = prepare(x, w, groups, transposed=False)
-    x, w = operands.x, operands.w
+    x, w, groups = operands.x, operands.w, operands.groups
     n = operands.rank
     a = layer_arguments(n, stride, padding, dilation)
     k = w.shape[2:]
     out_size = conv_sizes(x.shape[2:], k, a)
     batch, c_in = x.shape[:2]
-    c_out = w.shape[0]
+    c_out, taps, item = w.shape[0], prod(k), x.itemsize
+    check_output(
+        "the output of conv", (batch, c_out) + out_size, item, memory_budget
+    )
+    # The working memory of a chunk: the padded copy of its samples (none without padding),
+    # and per output row the columns (C_in * K entries per position) and their product.
+    padded = any(a.padding)
+    per_sample = c_in * prod(i + 2 * p for i, p in zip(x.shape[2:], a.padding))
+    per_row = (c_in * taps + c_out) * prod(out_size[1:])
     check_memory(
-        "the column buffer of conv",
-        (batch, c_in, prod(k)) + out_size,
-        x.itemsize,
+        "the smallest chunk of conv (entries of one padded sample, and the columns "
+        "and products of one output row)",
+        (per_sample * padded + per_row,),
+        item,
         memory_budget,
     )
-    x_pad = np.pad(x, [(0, 0), (0, 0)] + [(p, p) for p in a.padding])
-
-    # im2col: for every kernel tap, the input values it multiplies, at every output position.
-    columns = np.stack(
-        [
-            x_pad[
-                (slice(None), slice(None))
-                + _window_slices(tap, out_size, a.stride, a.dilation)
-            ]
-            for tap in np.ndindex(*k)
-        ],
-        axis=2,
-    )  # (N, C_in, K, *out)
-    columns = columns.reshape(batch, groups, c_in // groups, -1, prod(out_size))
-    weights = w.reshape(groups, c_out // groups, c_in // groups, -1)
-    y = np.einsum("ngckp,gock->ngop", columns, weights, optimize=True)
-    return operands.result(y.reshape((batch, c_out) + out_size))
+    # Half the budget for the arrays counted above: numpy's temporaries take the rest
+    # (measured with tracemalloc, tests/test_memory_budget.py).
+    chunk_n, chunk_rows = _chunks(
+        batch,
+        out_size[0],
+        per_sample * padded * item,
+        per_row * item,
+        max(memory_budget // 2, (per_sample * padded + per_row) * item),
+    )
+    weights = w.reshape(groups, c_out // groups, -1)  # (groups, o, c * K)
+    y = np.empty((batch, c_out) + out_size, dtype=x.dtype)
+    for n0 in range(0, batch, chunk_n):
+        n1 = min(batch, n0 + chunk_n)
+        x_pad = x[n0:n1]
+        if padded:
+            x_pad = np.pad(
+                x_pad, [(0, 0), (0, 0)] + [(p, p) for p in a.padding]
+            )
+        for r0 in range(0, out_size[0], chunk_rows):
+            r1 = min(out_size[0], r0 + chunk_rows)
+            band = (r1 - r0,) + out_size[1:]
+            # im2col: for every kernel tap, the inputs it multiplies at every output position.
+            columns = np.stack(
+                [
+                    x_pad[
+                        (slice(None), slice(None))
+                        + _window_slices(tap, band, a.stride, a.dilation, r0)
+                    ]
+                    for tap in np.ndindex(*k)
+                ],
+                axis=2,
+            )  # (n, C_in, K, *band)
+            columns = columns.reshape(n1 - n0, groups, -1, prod(band))
+            product = np.matmul(weights, columns)  # (n, groups, o, P)
+            y[n0:n1, :, r0:r1] = product.reshape((n1 - n0, c_out) + band)
+    return operands.result(y)
 
 
 def conv_matrix(
@@ -195,7 +248,8 @@ def conv_matrix(
     array([[1., 2., 0.],
            [0., 1., 2.]])
     """
-    w = weight_array(w, transposed=False)
+    memory_budget = check_budget(memory_budget)
+    w = weight_array(w, CONV_LAYOUT)
     groups = one_int(groups, "groups", minimum=1)
     check_channels(w.shape[1] * groups, w.shape, groups, transposed=False)
     n = w.ndim - 2
@@ -207,12 +261,20 @@ def conv_matrix(
     c_in = c_in_group * groups
     p_out, p_in = prod(out_size), prod(in_shape)
     shape = (c_out * p_out, c_in * p_in)
-    if not sparse:
-        check_memory("the dense matrix C", shape, w.itemsize, memory_budget)
-    # The index arrays below: one (row, column, value) per weight entry and output position.
+    # The index arrays below: one (row, column, value) per weight entry and output position,
+    # plus the dense matrix unless sparse; their sum must fit.
     shape4 = (c_out, c_in_group, p_out, prod(k))
+    index_bytes = prod(shape4) * (16 + w.itemsize)
+    dense_bytes = 0 if sparse else prod(shape) * w.itemsize
     check_memory(
-        "the index arrays of C", shape4, 24 + w.itemsize, memory_budget
+        "the index arrays of C"
+        + ("" if sparse else " and the dense matrix C")
+        + f" (bytes: {index_bytes} for {shape4} entries"
+        + ("" if sparse else f", {dense_bytes} for C of shape {shape}")
+        + ")",
+        (index_bytes + dense_bytes,),
+        1,
+        memory_budget,
     )
 
     # For every (output position, tap): the input position it reads, and whether it is inside.

@@ -28,13 +28,21 @@ so the extra memory stays under ``memory_budget`` bytes whatever the batch size.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import product
 from math import prod
 
 import numpy as np
 
+from .arguments import layer_arguments, per_dimension, prepare
 from .geometry import tap_phase
-from .memory import MEMORY_BUDGET, check_memory
+from .memory import (
+    MEMORY_BUDGET,
+    check_budget,
+    check_memory,
+    check_output,
+)
+from .shapes import transpose_sizes
 
 
 def _tap_groups(k, s, d):
@@ -91,27 +99,28 @@ def gemm_conv_transpose(
 ):
     r"""Transposed convolution as one GEMM per chunk plus an overlap-add by phases.
 
-    The ``"gemm"`` method of :func:`tconv_lib.conv_transpose` after its argument checks
-    (chapter 09); call ``conv_transpose(..., method="gemm")`` unless you study this step.
+    The ``"gemm"`` method of :func:`tconv_lib.conv_transpose` with every argument spelled
+    out (chapter 09); it checks them like ``conv_transpose(..., method="gemm")``, and
+    ``out_size`` against the output size they give.
 
     Parameters
     ----------
-    x : numpy.ndarray
-        Batched input ``(N, C_in, *spatial)``, float.
-    w : numpy.ndarray
-        Weight ``(C_in, C_out/groups, *kernel)`` of the same float dtype.
-    stride : tuple of int
-        Stride s, one int per spatial axis.
-    padding : tuple of int
-        Entries p cropped from both ends, one per axis.
-    output_padding : tuple of int
-        Output padding, one per axis (it only matters through ``out_size``).
-    dilation : tuple of int
-        Dilation d, one per axis.
+    x : array_like
+        Input ``(N, C_in, *spatial)``, or unbatched ``(C_in, *spatial)``.
+    w : array_like
+        Weight ``(C_in, C_out/groups, *kernel)`` with 1, 2 or 3 spatial dimensions.
+    stride : int or tuple of int
+        Stride s, at least 1.
+    padding : int or tuple of int
+        Entries p cropped from both ends of every spatial axis.
+    output_padding : int or tuple of int
+        Entries added at the end, smaller than either the stride or the dilation.
+    dilation : int or tuple of int
+        Dilation d, at least 1.
     groups : int
-        Number of channel groups.
-    out_size : tuple of int
-        The output's spatial shape (:func:`tconv_lib.conv_transpose_output_size`).
+        Number of channel groups; it divides C_in.
+    out_size : int or tuple of int
+        The output's spatial shape; it must be the one the other arguments give.
     memory_budget : int, optional
         Bytes one chunk (column buffer, phase canvas, reordered input) may use.
 
@@ -124,7 +133,10 @@ def gemm_conv_transpose(
     Raises
     ------
     ValueError
-        If even one sample and one output channel per group exceed ``memory_budget``.
+        If an argument is out of range, ``out_size`` is not the output size, or even one
+        output channel per group and one input row exceed ``memory_budget``.
+    TypeError
+        If an array is not real (bool, complex) or an argument is not an int.
 
     See Also
     --------
@@ -141,8 +153,9 @@ def gemm_conv_transpose(
         \text{columns} = W^\top X, \qquad
         y[s(i + q_t) + r_t] \mathrel{+}= \text{columns}[t, i] .
 
-    The batch, then the output channels, are split so that a chunk's column buffer
-    ``(C_out*K, n*P)``, phase canvas and reordered input fit ``memory_budget``.
+    The batch, then the output channels, then the input rows are split so that a chunk's
+    column buffer ``(C_out*K, n*P)``, phase canvas and reordered input fit
+    ``memory_budget`` (a chunk of one sample reads the input in place).
 
     Multiply-adds: ``N * C_in * (C_out/groups) * prod(kernel) * prod(spatial)``, exactly those of
     the definition (chapter 02), with no multiplication by an inserted zero (unlike the ``direct``
@@ -157,7 +170,7 @@ def gemm_conv_transpose(
 
     Examples
     --------
-    The d2l example (chapter 02) through the fast path, with its arguments as tuples:
+    The d2l example (chapter 02) through the fast path, every argument given:
 
     >>> x = np.array([[[[0., 1.], [2., 3.]]]])
     >>> gemm_conv_transpose(x, x, (1, 1), (0, 0), (0, 0), (1, 1), 1, (3, 3))
@@ -165,6 +178,56 @@ def gemm_conv_transpose(
              [ 0.,  4.,  6.],
              [ 4., 12.,  9.]]]])
     """
+    memory_budget = check_budget(memory_budget)
+    operands = prepare(x, w, groups, transposed=True)
+    n = operands.rank
+    a = layer_arguments(n, stride, padding, dilation, output_padding)
+    expected = transpose_sizes(operands.x.shape[2:], operands.w.shape[2:], a)
+    if per_dimension(out_size, n, "out_size", minimum=1) != expected:
+        raise ValueError(
+            f"out_size={out_size!r} is not the output size {expected} of these arguments "
+            f"(see conv_transpose_output_size)"
+        )
+    y = gemm_method(
+        operands.x, operands.w, a, operands.groups, expected, memory_budget
+    )
+    return operands.result(y)
+
+
+def _chunk_sizes(batch, c_out_group, groups, rows, sizes, memory_budget):
+    """Samples, output channels per group and input rows of one chunk of the gemm method.
+
+    Whole samples first, then output channels, then input rows (see :class:`_ChunkBytes`).
+    """
+    per_sample = groups * c_out_group * sizes.per_pair + sizes.input_copy
+    if batch > 1 and memory_budget >= 2 * per_sample:
+        return min(batch, memory_budget // per_sample), c_out_group, rows
+    channels = memory_budget // (groups * sizes.per_pair)
+    if channels >= 1:
+        return 1, min(c_out_group, channels), rows
+    left = memory_budget - groups * sizes.canvas
+    return 1, 1, left // (groups * sizes.per_row)
+
+
+@dataclass(frozen=True)
+class _ChunkBytes:
+    """What a chunk of the gemm method needs, in bytes."""
+
+    per_pair: int  #: per (sample, output channel): all its columns and its phase canvas
+    canvas: (
+        int  #: the phase canvas of one (sample, output channel), needed whole
+    )
+    per_row: (
+        int  #: the columns of one input row of one (sample, output channel)
+    )
+    input_copy: (
+        int  #: the reordered input of one sample (read in place for one sample)
+    )
+
+
+def gemm_method(x, w, a, groups, out_size, memory_budget):
+    """The ``"gemm"`` method on checked operands: ``x`` batched, ``a`` the layer's arguments."""
+    stride, padding, dilation = a.stride, a.padding, a.dilation
     n = len(stride)
     batch, c_in = x.shape[:2]
     spatial, kernel = tuple(x.shape[2:]), tuple(w.shape[2:])
@@ -180,31 +243,41 @@ def gemm_conv_transpose(
     # costs nothing: numpy hands BLAS a "transposed" flag instead of copying.
     w_mat = w.reshape(groups, c_in_group, c_out_group * taps).transpose(0, 2, 1)
 
-    # Chunk sizes: bytes per (sample, output channel) of column buffer + canvas, plus the input copy.
-    per_pair = (taps * positions + canvas_positions) * item
-    per_sample_input = c_in * positions * item
-    # The smallest chunk (one sample, one output channel per group) must fit the budget.
-    smallest = (
-        groups * (taps * positions + canvas_positions) + c_in * positions,
+    # The phase canvas is needed whole; the columns can be made a band of input rows at a time.
+    rows, rest = spatial[0], prod(spatial[1:])
+    sizes = _ChunkBytes(
+        per_pair=(taps * positions + canvas_positions) * item,
+        canvas=canvas_positions * item,
+        per_row=taps * rest * item,
+        input_copy=c_in * positions * item,
     )
     check_memory(
-        "the smallest chunk of the gemm method (entries of its column buffer, phase "
-        "canvas and input for one sample)",
-        smallest,
+        "the smallest chunk of the gemm method (entries of its column buffer for one "
+        "input row and its phase canvas, one output channel per group)",
+        (groups * (taps * rest + canvas_positions),),
         item,
         memory_budget,
     )
-    chunk_n = max(
-        1, min(batch, memory_budget // (c_out * per_pair + per_sample_input))
-    )
-    per_channel = groups * per_pair  # one output channel of every group
-    chunk_c = (
-        c_out_group
-        if chunk_n > 1
-        else min(c_out_group, (memory_budget - per_sample_input) // per_channel)
+    # Half the budget for the arrays counted above: numpy's temporaries (the interleaving
+    # copy, strided adds) take the rest (measured with tracemalloc).
+    chunk_n, chunk_c, chunk_rows = _chunk_sizes(
+        batch,
+        c_out_group,
+        groups,
+        rows,
+        sizes,
+        max(
+            memory_budget // 2, groups * (taps * rest + canvas_positions) * item
+        ),
     )
 
     full = tuple(s * q for s, q in zip(stride, q_len))
+    check_output(
+        "the uncropped output of the gemm method",
+        (batch, c_out) + full,
+        item,
+        memory_budget,
+    )
     y = np.empty((batch, c_out) + full, dtype=x.dtype)
     # y seen as (N, C_out, q_1, s_1, q_2, s_2, ...): interleaving the phases is one strided copy.
     y_phases = y.reshape(
@@ -225,31 +298,47 @@ def gemm_conv_transpose(
         ).reshape(groups, c_in_group, (n1 - n0) * positions)
         for c0 in range(0, c_out_group, chunk_c):
             c1 = min(c_out_group, c0 + chunk_c)
-            rows = w_mat[:, c0 * taps : c1 * taps]
-            # The GEMM: every multiplication of the layer, in the BLAS.
-            columns = np.matmul(rows, x_mat)  # (groups, (c1-c0)*K, n*P)
-            columns = columns.reshape(
-                (groups * (c1 - c0),) + kernel + (n1 - n0,) + spatial
-            )
+            weight_rows = w_mat[:, c0 * taps : c1 * taps]
             # Phase-major canvas (channels, s_1.., n, q_1..): each tap group is one contiguous
             # block add. Zeros from calloc cost nothing until touched.
             canvas = np.zeros(
                 (groups * (c1 - c0),) + tuple(stride) + (n1 - n0,) + q_len,
                 dtype=x.dtype,
             )
-            for combo in product(*groups_per_axis):
-                phase_index = tuple(phases for _, _, phases in combo)
-                tap_index = tuple(tap_slice for _, tap_slice, _ in combo)
-                shift_index = tuple(
-                    slice(q, q + i) for (q, _, _), i in zip(combo, spatial)
+            for i0 in range(0, rows, chunk_rows):
+                i1 = min(rows, i0 + chunk_rows)
+                band = (i1 - i0,) + spatial[1:]
+                # A band of rows only in a chunk of one sample, whose columns are (i, rest).
+                band_x = (
+                    x_mat
+                    if i1 - i0 == rows
+                    else x_mat[..., i0 * rest : i1 * rest]
                 )
-                target = canvas[
-                    (slice(None),) + phase_index + (slice(None),) + shift_index
-                ]
-                target += columns[(slice(None),) + tap_index]
+                # The GEMM: every multiplication of the layer, in the BLAS.
+                columns = np.matmul(
+                    weight_rows, band_x
+                )  # (groups, (c1-c0)*K, n*P)
+                columns = columns.reshape(
+                    (groups * (c1 - c0),) + kernel + (n1 - n0,) + band
+                )
+                for combo in product(*groups_per_axis):
+                    phase_index = tuple(phases for _, _, phases in combo)
+                    tap_index = tuple(tap_slice for _, tap_slice, _ in combo)
+                    starts = (i0,) + (0,) * (n - 1)
+                    shift_index = tuple(
+                        slice(q + j, q + j + i)
+                        for (q, _, _), j, i in zip(combo, starts, band)
+                    )
+                    target = canvas[
+                        (slice(None),)
+                        + phase_index
+                        + (slice(None),)
+                        + shift_index
+                    ]
+                    target += columns[(slice(None),) + tap_index]
             # Interleave: canvas[c, r_1.., n, q_1..] -> y[n, c, q_1, r_1, ...] in one pass.
             order = (n + 1, 0) + tuple(
-                v for a in range(n) for v in (n + 2 + a, 1 + a)
+                v for axis in range(n) for v in (n + 2 + axis, 1 + axis)
             )
             if groups == 1:
                 y_phases[n0:n1, c0:c1] = canvas.transpose(order)

@@ -98,6 +98,75 @@ def tap_phase(tap: int, stride: int, dilation: int = 1) -> int:
     return (dilation * tap) % stride
 
 
+def output_phase(position: int, stride: int, padding: int = 0) -> int:
+    """The phase of output ``position`` (after ``padding`` cropped the canvas's first entries).
+
+    Output j sits at canvas position j + p, so on phase (j + p) mod s; the first output of
+    phase r is therefore :func:`first_output_of_phase`.
+
+    Examples
+    --------
+    With stride 2 and padding 1 output 0 is canvas position 1, phase 1:
+
+    >>> [output_phase(j, 2, padding=1) for j in range(4)]
+    [1, 0, 1, 0]
+    """
+    return (position + padding) % stride
+
+
+def first_output_of_phase(phase: int, stride: int, padding: int = 0) -> int:
+    """The first output position on ``phase``: the inverse of :func:`output_phase` on 0..s-1.
+
+    Examples
+    --------
+    >>> first_output_of_phase(1, 2, padding=1)
+    0
+    """
+    return (phase - padding) % stride
+
+
+def full_canvas_shape(in_size, kernel_size, arguments) -> tuple[int, ...]:
+    """Per axis, the canvas that holds every stamp plus ``output_padding``, before cropping.
+
+    ``arguments`` is a :class:`tconv_lib.arguments.LayerArguments`: ``canvas_length + op``.
+
+    Examples
+    --------
+    >>> from tconv_lib.arguments import layer_arguments
+    >>> full_canvas_shape((2,), (3,), layer_arguments(1, stride=2, output_padding=1))
+    (6,)
+    """
+    a = arguments
+    return tuple(
+        canvas_length(i, k, s, d) + op
+        for i, k, s, d, op in zip(
+            in_size, kernel_size, a.stride, a.dilation, a.output_padding
+        )
+    )
+
+
+def direct_padding(kernel_size, arguments) -> list[tuple[int, int]]:
+    """Per axis, the ``(before, after)`` padding of the direct view's zero-inserted input.
+
+    A full convolution pads d(k-1) on both sides; ``padding`` takes p back from each and
+    ``output_padding`` adds its entries at the end: ``(d(k-1) - p, d(k-1) - p + op)``.
+    A negative amount crops (see :func:`pad_or_crop`).
+
+    Examples
+    --------
+    >>> from tconv_lib.arguments import layer_arguments
+    >>> direct_padding((3,), layer_arguments(1, stride=2, padding=1, output_padding=1))
+    [(1, 2)]
+    """
+    a = arguments
+    return [
+        (d * (k - 1) - p, d * (k - 1) - p + op)
+        for k, d, p, op in zip(
+            kernel_size, a.dilation, a.padding, a.output_padding
+        )
+    ]
+
+
 def pad_or_crop(x, amounts):
     """Pad the trailing axes of ``x`` with zeros, or crop them where an amount is negative.
 

@@ -81,3 +81,18 @@ def check_memory(
             f"memory_budget={needed} (or more) if the machine has the memory"
         )
     return needed
+
+
+def check_output(what: str, shape, bytes_per_entry: int, memory_budget) -> int:
+    """Refuse an output (or its uncropped canvas) above ``max(memory_budget, MEMORY_BUDGET)``.
+
+    ``memory_budget`` bounds the working memory, which the methods split into chunks; the
+    output is needed whole, so it may always take the default budget, and more only when
+    the caller raised ``memory_budget``: a 3 GiB output never appears unasked.
+    """
+    return check_memory(
+        what,
+        shape,
+        bytes_per_entry,
+        max(check_budget(memory_budget), MEMORY_BUDGET),
+    )

@@ -14,6 +14,7 @@ OUTPUT_PADDING_TOO_LARGE = (
 
 EMPTY_TRANSPOSE_OUTPUT = (
     "padding={padding} crops more than the transposed convolution produces "
-    "(in_size={in_size}, kernel_size={kernel_size}, stride={stride}): the output would be "
+    "(in_size={in_size}, kernel_size={kernel_size}, stride={stride}, dilation={dilation}, "
+    "output_padding={output_padding}): the output would be "
     "empty; padding must be at most (s(i-1) + d(k-1) + output_padding) / 2"
 )

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arguments import one_int, per_dimension, spatial_rank
+from .arguments import one_int, per_dimension, spatial_rank, weight_array
 from .geometry import canvas_length
+from .memory import MEMORY_BUDGET, check_budget, check_memory
 
 
-def insert_zeros(x, stride):
+def insert_zeros(x, stride, memory_budget=MEMORY_BUDGET):
     r"""Put ``stride - 1`` zeros between neighbouring elements of every spatial axis.
 
     Parameters
@@ -21,6 +22,8 @@ def insert_zeros(x, stride):
         The array; its trailing axes are the spatial ones.
     stride : int or tuple of int
         Spacing s per spatial axis (an int: the last two axes, or the only one).
+    memory_budget : int, optional
+        The most bytes the spread array may take.
 
     Returns
     -------
@@ -30,7 +33,8 @@ def insert_zeros(x, stride):
     Raises
     ------
     ValueError
-        If ``stride`` has more entries than ``x`` has axes, or one below 1.
+        If ``x`` has no axes, ``stride`` has more entries than ``x`` has axes or one
+        below 1, or the result exceeds ``memory_budget``.
     TypeError
         If ``stride`` is not an int or a sequence of ints.
 
@@ -63,8 +67,13 @@ def insert_zeros(x, stride):
     >>> insert_zeros(np.array([[1., 2., 3.]]), (2,))
     array([[1., 0., 2., 0., 3.]])
     """
+    memory_budget = check_budget(memory_budget)
     x = np.asarray(x)
-    n = spatial_rank(stride, default=min(2, x.ndim))
+    if x.ndim == 0:
+        raise ValueError(
+            f"x={x!r} has no axes: insert_zeros spreads the entries of an array"
+        )
+    n = spatial_rank(stride=stride, default=min(2, x.ndim))
     if not 1 <= n <= x.ndim:
         raise ValueError(
             f"stride={stride!r} has {n} entries but x has shape {x.shape}: one entry per "
@@ -72,10 +81,11 @@ def insert_zeros(x, stride):
         )
     stride = per_dimension(stride, n, "stride", minimum=1)
     lead, spatial = x.shape[: x.ndim - n], x.shape[x.ndim - n :]
-    out = np.zeros(
-        lead + tuple(canvas_length(i, 1, s) for i, s in zip(spatial, stride)),
-        x.dtype,
+    shape = lead + tuple(
+        canvas_length(i, 1, s) for i, s in zip(spatial, stride)
     )
+    check_memory("the output of insert_zeros", shape, x.itemsize, memory_budget)
+    out = np.zeros(shape, x.dtype)
     out[(Ellipsis,) + tuple(slice(None, None, s) for s in stride)] = x
     return out
 
@@ -98,9 +108,10 @@ def flip_weight(w, groups=1):
     Raises
     ------
     ValueError
-        If ``w`` has the wrong number of axes or ``groups`` does not divide ``w.shape[0]``.
+        If ``w`` has the wrong number of axes or an empty one, or ``groups`` does not
+        divide ``w.shape[0]``.
     TypeError
-        If ``w`` is not real or ``groups`` is not an int.
+        If ``w`` is not real (bool, complex) or ``groups`` is not an int.
 
     See Also
     --------
@@ -124,12 +135,12 @@ def flip_weight(w, groups=1):
     >>> flip_weight(np.array([[[1., 2., 3.]]]))
     array([[[3., 2., 1.]]])
     """
-    w = np.asarray(w)
+    w = weight_array(w, "(C, C'/groups, *kernel)", keep_dtype=True)
     groups = one_int(groups, "groups", minimum=1)
-    if not 3 <= w.ndim <= 5 or w.shape[0] % groups:
+    if w.shape[0] % groups:
         raise ValueError(
-            f"w has shape {w.shape}; expected (C, C'/groups, *kernel) with 1, 2 or 3 spatial "
-            f"dimensions and C divisible by groups={groups}"
+            f"groups={groups} must divide w.shape[0]={w.shape[0]} (w is "
+            f"(C, C'/groups, *kernel))"
         )
     n = w.ndim - 2
     rotated = np.flip(w, axis=tuple(range(2, 2 + n)))

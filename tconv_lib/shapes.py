@@ -54,7 +54,9 @@ def _transpose_lengths(in_size, kernel, a: LayerArguments) -> tuple[int, ...]:
     )
 
 
-def _cropped_away(padding, in_size, kernel_size, stride) -> ValueError:
+def _cropped_away(
+    padding, in_size, kernel_size, stride, dilation, output_padding
+) -> ValueError:
     """The refusal of an empty transposed output, with the values as the caller gave them."""
     return ValueError(
         EMPTY_TRANSPOSE_OUTPUT.format(
@@ -62,6 +64,8 @@ def _cropped_away(padding, in_size, kernel_size, stride) -> ValueError:
             in_size=in_size,
             kernel_size=kernel_size,
             stride=stride,
+            dilation=dilation,
+            output_padding=output_padding,
         )
     )
 
@@ -73,16 +77,29 @@ def transpose_sizes(
     sizes = _transpose_lengths(in_size, kernel, arguments)
     if min(sizes) < 1:
         a = arguments
-        raise _cropped_away(a.padding, tuple(in_size), tuple(kernel), a.stride)
+        raise _cropped_away(
+            a.padding,
+            tuple(in_size),
+            tuple(kernel),
+            a.stride,
+            a.dilation,
+            a.output_padding,
+        )
     return sizes
 
 
 def _sizes_and_arguments(
-    in_size, kernel_size, stride, padding, dilation, output_padding, *extra
+    in_size, kernel_size, stride, padding, dilation, output_padding, **extra
 ):
     """The one normalisation of the size functions: rank, sizes, checked arguments."""
     n = spatial_rank(
-        in_size, kernel_size, stride, padding, dilation, output_padding, *extra
+        in_size=in_size,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        output_padding=output_padding,
+        **extra,
     )
     i = per_dimension(in_size, n, "in_size", minimum=1)
     k = per_dimension(kernel_size, n, "kernel_size", minimum=1)
@@ -221,7 +238,9 @@ def conv_transpose_output_size(
     )
     sizes = _transpose_lengths(i, k, a)
     if min(sizes) < 1:
-        raise _cropped_away(padding, in_size, kernel_size, stride)
+        raise _cropped_away(
+            padding, in_size, kernel_size, stride, dilation, output_padding
+        )
     arguments = (
         in_size,
         kernel_size,
@@ -286,7 +305,7 @@ def output_padding_for(
     1
     """
     n, i, k, a = _sizes_and_arguments(
-        in_size, kernel_size, stride, padding, dilation, 0, out_size
+        in_size, kernel_size, stride, padding, dilation, 0, out_size=out_size
     )
     o = per_dimension(out_size, n, "out_size", minimum=1)
     result = []

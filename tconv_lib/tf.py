@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arguments import SEQUENCES, per_dimension, real_array
+from .arguments import SEQUENCES, per_dimension, real_array, weight_array
 from .geometry import pad_or_crop
+from .memory import MEMORY_BUDGET, check_budget
 from .tf_equivalents import (
     TFEquivalent,
     TorchEquivalent,
@@ -36,6 +37,9 @@ from .tf_sizes import (
 )
 from .transpose import conv_transpose
 
+#: TF's transposed-convolution filter layout, as the messages name it.
+FILTERS_LAYOUT = "(*kernel, C_out, C_in)"
+
 __all__ = [
     "TFEquivalent",
     "TorchEquivalent",
@@ -50,19 +54,14 @@ __all__ = [
 ]
 
 
-def _weight_axes(array, name: str, layout: str) -> np.ndarray:
-    """A weight with 1, 2 or 3 spatial dimensions (3 to 5 axes), its dtype kept."""
-    array = np.asarray(array)
-    if not 3 <= array.ndim <= 5:
-        raise ValueError(
-            f"{name} has shape {array.shape}; expected {layout} with 1, 2 or 3 spatial "
-            f"dimensions (3 to 5 axes)"
-        )
-    return array
-
-
 def tf_conv_transpose(
-    x, filters, output_shape, strides, padding="SAME", dilations=1
+    x,
+    filters,
+    output_shape,
+    strides,
+    padding="SAME",
+    dilations=1,
+    memory_budget=MEMORY_BUDGET,
 ):
     r"""``tf.nn.conv_transpose`` (and ``conv1d/2d/3d_transpose``) in numpy, channels last.
 
@@ -80,6 +79,8 @@ def tf_conv_transpose(
         TF's padding, or explicit ``[[0, 0], [before, after], ..., [0, 0]]`` pairs.
     dilations : int or sequence of int, optional
         Dilation d, in the same forms as ``strides``.
+    memory_budget : int, optional
+        Bytes of working memory, passed on to :func:`conv_transpose`.
 
     Returns
     -------
@@ -90,7 +91,8 @@ def tf_conv_transpose(
     ------
     ValueError
         For an ``output_shape`` TF would refuse (naming the legal sizes), a padding that
-        leaves no legal size, or shapes that do not fit together.
+        leaves no legal size, shapes that do not fit together, or a buffer above
+        ``memory_budget``.
     TypeError
         If an array is not real or a size is not an int.
 
@@ -108,7 +110,7 @@ def tf_conv_transpose(
 
     .. math::
 
-        y_	ext{TF}[j] = 	ext{canvas}[j + b], \qquad 0 \le j < o .
+        y_\text{TF}[j] = \text{canvas}[j + b], \qquad 0 \le j < o .
 
     With SAME and an odd total padding, the extra pixel is cropped at the bottom/right
     (chapter 06).
@@ -123,10 +125,9 @@ def tf_conv_transpose(
     >>> float(tf_conv_transpose(x, f, (1, 5, 5, 1), 2, "VALID")[0, 0, 0, 0])
     67.0
     """
+    memory_budget = check_budget(memory_budget)
     x = real_array(x, "x")
-    filters = real_array(
-        _weight_axes(filters, "filters", "(*kernel, C_out, C_in)"), "filters"
-    )
+    filters = weight_array(filters, FILTERS_LAYOUT, "filters")
     n = filters.ndim - 2
     if x.ndim != n + 2:
         raise ValueError(
@@ -137,7 +138,11 @@ def tf_conv_transpose(
             f"x has {x.shape[-1]} channels but filters.shape[-1]={filters.shape[-1]} "
             f"(filters are (*kernel, C_out, C_in))"
         )
-    if not isinstance(output_shape, SEQUENCES) or len(output_shape) != n + 2:
+    if (
+        not isinstance(output_shape, SEQUENCES)
+        or np.ndim(output_shape) != 1
+        or len(output_shape) != n + 2
+    ):
         raise ValueError(
             f"output_shape={output_shape!r} must be a sequence of {n + 2} ints (N, *spatial, C_out)"
         )
@@ -165,6 +170,7 @@ def tf_conv_transpose(
         tf_filters_to_torch(filters),
         stride=s,
         dilation=d,
+        memory_budget=memory_budget,
     )
     edges = [
         (-b, o - (c - b))
@@ -189,7 +195,9 @@ def tf_filters_to_torch(filters):
     Raises
     ------
     ValueError
-        If ``filters`` does not have 3 to 5 axes.
+        If ``filters`` does not have 3 to 5 axes, or has an empty one.
+    TypeError
+        If ``filters`` is not real (bool, complex).
 
     See Also
     --------
@@ -202,7 +210,7 @@ def tf_filters_to_torch(filters):
 
     .. math::
 
-        w_	ext{torch}[c_i, c_o, t] = f_	ext{TF}[t, c_o, c_i] .
+        w_\text{torch}[c_i, c_o, t] = f_\text{TF}[t, c_o, c_i] .
 
     Examples
     --------
@@ -211,7 +219,7 @@ def tf_filters_to_torch(filters):
     >>> tf_filters_to_torch(np.zeros((3, 2, 1))).shape
     (1, 2, 3)
     """
-    filters = _weight_axes(filters, "filters", "(*kernel, C_out, C_in)")
+    filters = weight_array(filters, FILTERS_LAYOUT, "filters", keep_dtype=True)
     n = filters.ndim - 2
     return np.transpose(filters, (n + 1, n) + tuple(range(n)))
 
@@ -232,7 +240,9 @@ def torch_weight_to_tf(w):
     Raises
     ------
     ValueError
-        If ``w`` does not have 3 to 5 axes.
+        If ``w`` does not have 3 to 5 axes, or has an empty one.
+    TypeError
+        If ``w`` is not real (bool, complex).
 
     See Also
     --------
@@ -245,7 +255,7 @@ def torch_weight_to_tf(w):
 
     .. math::
 
-        f_	ext{TF}[t, c_o, c_i] = w_	ext{torch}[c_i, c_o, t] .
+        f_\text{TF}[t, c_o, c_i] = w_\text{torch}[c_i, c_o, t] .
 
     Examples
     --------
@@ -254,6 +264,6 @@ def torch_weight_to_tf(w):
     >>> torch_weight_to_tf(np.zeros((2, 3, 4, 5))).shape
     (4, 5, 3, 2)
     """
-    w = _weight_axes(w, "w", "(C_in, C_out, *kernel)")
+    w = weight_array(w, "(C_in, C_out, *kernel)", keep_dtype=True)
     n = w.ndim - 2
     return np.transpose(w, tuple(range(2, n + 2)) + (1, 0))

@@ -86,7 +86,9 @@ def torch_args_for_tf(
     >>> torch_args_for_tf(4, 3, 8, 2, "SAME")
     TorchEquivalent(padding=(0,), output_padding=(0,), crop=((0, 1),))
     """
-    n = spatial_rank(in_size, kernel_size, out_size)
+    n = spatial_rank(
+        in_size=in_size, kernel_size=kernel_size, out_size=out_size
+    )
     i = per_dimension(in_size, n, "in_size", minimum=1)
     o = per_dimension(out_size, n, "out_size", minimum=1)
     k = per_dimension(kernel_size, n, "kernel_size", minimum=1)
@@ -185,7 +187,12 @@ def tf_args_for_torch(
     TFEquivalent(out_size=(32,), padding='SAME', strides=(2,), dilations=(1,))
     """
     n = spatial_rank(
-        in_size, kernel_size, stride, padding, output_padding, dilation
+        in_size=in_size,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        dilation=dilation,
     )
     i = per_dimension(in_size, n, "in_size", minimum=1)
     k = per_dimension(kernel_size, n, "kernel_size", minimum=1)

@@ -9,6 +9,8 @@ the legal output sizes are those this forward convolution maps back to the input
 
 from __future__ import annotations
 
+import numpy as np
+
 from .arguments import (
     SEQUENCES,
     is_integer,
@@ -21,7 +23,11 @@ from .geometry import canvas_length
 
 def tf_per_dimension(value, n: int, name: str) -> tuple[int, ...]:
     """TF's ``strides``/``dilations``: an int, ``n`` ints, or ``n + 2`` with 1 at both ends."""
-    if isinstance(value, SEQUENCES) and len(value) == n + 2:
+    if (
+        isinstance(value, SEQUENCES)
+        and np.ndim(value) == 1
+        and len(value) == n + 2
+    ):
         if value[0] != 1 or value[-1] != 1:
             raise ValueError(
                 f"{name}={value!r}: the batch and channel entries must be 1"
@@ -31,7 +37,13 @@ def tf_per_dimension(value, n: int, name: str) -> tuple[int, ...]:
 
 
 def _is_mode(padding, mode: str) -> bool:
-    return isinstance(padding, str) and padding.upper() == mode
+    """Whether ``padding`` is the mode ``"SAME"`` or ``"VALID"``; any other string is refused."""
+    if isinstance(padding, str) and padding not in ("SAME", "VALID"):
+        raise ValueError(
+            f"padding={padding!r}: TensorFlow requires 'SAME' or 'VALID' (upper case) "
+            f"or explicit [before, after] pairs"
+        )
+    return padding == mode
 
 
 def padding_pairs(padding, n: int) -> list[tuple[int, int]]:
@@ -43,11 +55,8 @@ def padding_pairs(padding, n: int) -> list[tuple[int, int]]:
     if _is_mode(padding, "VALID"):
         return [(0, 0)] * n
     expected = f"'SAME', 'VALID' or {n} (or {n + 2}) [before, after] pairs of ints >= 0"
-    if not isinstance(
-        padding, SEQUENCES
-    ):  # an unknown mode is a bad value, a number a bad type
-        error = ValueError if isinstance(padding, str) else TypeError
-        raise error(f"padding={padding!r} must be {expected}")
+    if not isinstance(padding, SEQUENCES) or not np.ndim(padding):
+        raise TypeError(f"padding={padding!r} must be {expected}")
     pairs = [
         tuple(pair) if isinstance(pair, SEQUENCES) else (pair,)
         for pair in padding
@@ -60,10 +69,12 @@ def padding_pairs(padding, n: int) -> list[tuple[int, int]]:
         pairs = pairs[1:-1]
     if len(pairs) != n or any(len(pair) != 2 for pair in pairs):
         raise ValueError(f"padding={padding!r} must be {expected}")
-    if not all(is_integer(v) and v >= 0 for pair in pairs for v in pair):
-        raise ValueError(
+    if not all(is_integer(v) for pair in pairs for v in pair):
+        raise TypeError(
             f"padding={padding!r} must hold ints >= 0 (not bools or floats)"
         )
+    if any(v < 0 for pair in pairs for v in pair):
+        raise ValueError(f"padding={padding!r} must hold ints >= 0")
     return [(int(b), int(a)) for b, a in pairs]
 
 
@@ -123,7 +134,7 @@ def tf_padding(out_size, kernel_size, stride, padding, dilation=1):
     >>> tf_padding((8, 8), 4, 2, "SAME")
     [(1, 1), (1, 1)]
     """
-    n = spatial_rank(out_size, kernel_size)
+    n = spatial_rank(out_size=out_size, kernel_size=kernel_size)
     o = per_dimension(out_size, n, "out_size", minimum=1)
     k = per_dimension(kernel_size, n, "kernel_size", minimum=1)
     s = tf_per_dimension(stride, n, "stride")
@@ -193,7 +204,7 @@ def tf_output_size_range(
     >>> tf_output_size_range((2, 2), 3, 2, "VALID")
     [range(5, 7), range(5, 7)]
     """
-    n = spatial_rank(in_size, kernel_size)
+    n = spatial_rank(in_size=in_size, kernel_size=kernel_size)
     i = per_dimension(in_size, n, "in_size", minimum=1)
     k = per_dimension(kernel_size, n, "kernel_size", minimum=1)
     s = tf_per_dimension(stride, n, "stride")
@@ -275,8 +286,14 @@ def keras_conv_transpose_output_size(
     >>> keras_conv_transpose_output_size(4, 4, 2, "same", output_padding=0)
     6
     """
-    sized = (in_size, kernel_size, stride, dilation, output_padding)
-    n = spatial_rank(*sized)
+    sized = {
+        "in_size": in_size,
+        "kernel_size": kernel_size,
+        "stride": stride,
+        "dilation": dilation,
+        "output_padding": output_padding,
+    }
+    n = spatial_rank(**sized)
     i = per_dimension(in_size, n, "in_size", minimum=1)
     k = per_dimension(kernel_size, n, "kernel_size", minimum=1)
     s = per_dimension(stride, n, "stride", minimum=1)
@@ -304,7 +321,7 @@ def keras_conv_transpose_output_size(
             sizes.append(
                 ii * ss if oo is None else (ii - 1) * ss + big_k % 2 + oo
             )
-    return same_form(sizes, *(v for v in sized if v is not None))
+    return same_form(sizes, *(v for v in sized.values() if v is not None))
 
 
 def check_legal_sizes(legal, out_size, what: str, context: str) -> None:

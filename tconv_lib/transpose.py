@@ -16,36 +16,37 @@ method      what it does                                                    chap
 
 from __future__ import annotations
 
-from math import gcd
+from itertools import product
+from math import gcd, prod
 
 import numpy as np
 
 from .arguments import (
     check_finite,
+    check_method,
     layer_arguments,
     per_dimension,
     prepare,
     spatial_rank,
 )
 from .conv import conv, conv_matrix
-from .gemm import (
-    gemm_conv_transpose as _gemm,
-)  # one GEMM + overlap-add by phases (chapter 09)
-from .geometry import canvas_length, pad_or_crop, tap_phase
-from .memory import MEMORY_BUDGET, check_memory
+from .gemm import gemm_method  # one GEMM + overlap-add by phases (chapter 09)
+from .geometry import (
+    canvas_length,
+    direct_padding,
+    first_output_of_phase,
+    full_canvas_shape,
+    pad_or_crop,
+    tap_phase,
+)
+from .memory import (
+    MEMORY_BUDGET,
+    check_budget,
+    check_memory,
+    check_output,
+)
 from .rearrange import flip_weight, insert_zeros
 from .shapes import conv_sizes, transpose_sizes
-
-
-def _full_canvas(x, w, a, groups):
-    """Zeros big enough for every stamp, ``s(i-1) + d(k-1) + 1``, plus ``output_padding``."""
-    size = tuple(
-        canvas_length(i, k, s, d) + op
-        for i, k, s, d, op in zip(
-            x.shape[2:], w.shape[2:], a.stride, a.dilation, a.output_padding
-        )
-    )
-    return np.zeros((x.shape[0], w.shape[1] * groups) + size, dtype=x.dtype)
 
 
 def _crop(canvas, padding, out_size):
@@ -56,7 +57,13 @@ def _crop(canvas, padding, out_size):
 
 def _scatter(x, w, a, groups, out_size, memory_budget):
     """The definition: every input element stamps its value times the kernel into the output."""
-    canvas = _full_canvas(x, w, a, groups)
+    shape = (x.shape[0], w.shape[1] * groups) + full_canvas_shape(
+        x.shape[2:], w.shape[2:], a
+    )
+    check_output(
+        "the canvas of the scatter method", shape, x.itemsize, memory_budget
+    )
+    canvas = np.zeros(shape, dtype=x.dtype)
     c_in_group, c_out_group = x.shape[1] // groups, w.shape[1]
     for position in np.ndindex(*x.shape[2:]):
         # The stamp of input element `position` starts at position * stride, taps d apart.
@@ -101,6 +108,23 @@ def _matrix(x, w, a, groups, out_size, memory_budget):
     return y.reshape((x.shape[0], w.shape[1] * groups) + tuple(out_size))
 
 
+def _by_samples(method, x, per_sample, out_shape, memory_budget, what):
+    """Run ``method(x_chunk, budget)`` on chunks of the batch, into one output.
+
+    A chunk's own arrays take ``per_sample`` bytes a sample and at most half the budget; the
+    convolutions inside get the rest.
+    """
+    check_memory(
+        what, (per_sample,), 2, memory_budget
+    )  # one sample in half the budget
+    chunk = max(1, min(x.shape[0], memory_budget // 2 // per_sample))
+    y = np.empty(out_shape, dtype=x.dtype)
+    for n0 in range(0, x.shape[0], chunk):
+        n1 = min(x.shape[0], n0 + chunk)
+        y[n0:n1] = method(x[n0:n1], memory_budget - (n1 - n0) * per_sample)
+    return y
+
+
 def _direct(x, w, a, groups, out_size, memory_budget):
     """Insert s-1 zeros, pad d(k-1)-p (plus output_padding at the end), slide the rotated kernel."""
     # The kernel meets the inserted zeros: an inf in w would give nan (0 * inf) where PyTorch,
@@ -111,36 +135,52 @@ def _direct(x, w, a, groups, out_size, memory_budget):
         "direct",
         "the rotated kernel multiplies it by the inserted zeros",
     )
-    spread = insert_zeros(x, a.stride)
-    edges = [
-        (d * (k - 1) - p, d * (k - 1) - p + op)
-        for d, k, p, op in zip(
-            a.dilation, w.shape[2:], a.padding, a.output_padding
+    edges = direct_padding(w.shape[2:], a)
+    flipped = flip_weight(w, groups)
+    spread = tuple(
+        canvas_length(i, 1, s) for i, s in zip(x.shape[2:], a.stride)
+    )
+    padded = tuple(v + b + e for v, (b, e) in zip(spread, edges))
+    c_out = w.shape[1] * groups
+    # Per sample: the spread input, its padded copy and the convolution's result.
+    per_sample = (
+        x.shape[1] * (prod(spread) + prod(padded)) + c_out * prod(out_size)
+    ) * x.itemsize
+
+    def one_chunk(chunk, budget):
+        spread_chunk = insert_zeros(chunk, a.stride, memory_budget=budget)
+        return conv(
+            pad_or_crop(spread_chunk, edges),
+            flipped,
+            dilation=a.dilation,
+            groups=groups,
+            memory_budget=budget,
         )
-    ]
-    padded = pad_or_crop(spread, edges)
-    return conv(
-        padded,
-        flip_weight(w, groups),
-        dilation=a.dilation,
-        groups=groups,
-        memory_budget=memory_budget,
+
+    return _by_samples(
+        one_chunk,
+        x,
+        per_sample,
+        (x.shape[0], c_out) + tuple(out_size),
+        memory_budget,
+        "the zero-inserted, padded input and output of the direct method for one "
+        "sample (bytes, twice: half the budget)",
     )
 
 
 def _phase_plan(phase, i, k, s, p, d, o):
     """For one output phase along one axis: which taps feed it and how to pad the input.
 
-    Output position j (after cropping p) belongs to phase ``(j + p) % s``. The taps ``t``
-    with ``tap_phase(t, s, d) == phase`` land there; they are every ``s/gcd(s,d)``-th tap, so
-    the sub-kernel is ``w[t0::s']``, applied as a stride-1 convolution with dilation
+    Output position j (after cropping p) belongs to phase ``output_phase(j, s, p)``. The taps
+    ``t`` with ``tap_phase(t, s, d) == phase`` land there; they are every ``s/gcd(s,d)``-th
+    tap, so the sub-kernel is ``w[t0::s']``, applied as a stride-1 convolution with dilation
     ``d/gcd(s,d)``. Returns ``None`` if no tap or no output position has this phase.
     """
     step_taps, step_offsets = s // gcd(s, d), d // gcd(s, d)
     first_taps = [
         t for t in range(min(step_taps, k)) if tap_phase(t, s, d) == phase
     ]
-    first_out = (phase - p) % s
+    first_out = first_output_of_phase(phase, s, p)
     if not first_taps or first_out >= o:
         return None
     t0 = first_taps[0]
@@ -158,60 +198,65 @@ def _phase_plan(phase, i, k, s, p, d, o):
     )
 
 
+def _axis_plans(i, k, s, p, d, o):
+    """The plans of the phases of one axis that some tap reaches (at most k of the s)."""
+    reached = sorted({tap_phase(t, s, d) for t in range(min(s, k))})
+    plans = [_phase_plan(r, i, k, s, p, d, o) for r in reached]
+    return [plan for plan in plans if plan is not None]
+
+
 def _subpixel(x, w, a, groups, out_size, memory_budget):
     """s^n stride-1 convolutions of the small input with sub-kernels, interleaved (chapter 08)."""
     # The sub-kernels slide over zeros padded around the input: 0 * inf = nan again.
     check_finite(
         w, "w", "subpixel", "the sub-kernels multiply it by padding zeros"
     )
-    out = np.zeros(
-        (x.shape[0], w.shape[1] * groups) + tuple(out_size), dtype=x.dtype
-    )
-    for phases in np.ndindex(*a.stride):
-        plans = [
-            _phase_plan(ph, i, k, s, p, d, o)
-            for ph, i, k, s, p, d, o in zip(
-                phases,
-                x.shape[2:],
-                w.shape[2:],
-                a.stride,
-                a.padding,
-                a.dilation,
-                out_size,
-            )
-        ]
-        if any(plan is None for plan in plans):
-            continue  # no tap reaches this phase: those outputs stay zero
-        taps, dilations, edges, outputs = zip(*plans)
-        sub_kernel = w[(slice(None), slice(None)) + taps]
-        small = pad_or_crop(x, edges)
-        out[(slice(None), slice(None)) + outputs] = conv(
-            small,
-            flip_weight(sub_kernel, groups),
-            dilation=dilations,
-            groups=groups,
-            memory_budget=memory_budget,
+    # Only the phases some tap reaches: the others stay zero, so with s > k most of the s^n
+    # phases are skipped without being visited.
+    per_axis = [
+        _axis_plans(*sizes)
+        for sizes in zip(
+            x.shape[2:], w.shape[2:], a.stride, a.padding, a.dilation, out_size
         )
-    return out
+    ]
+    c_out = w.shape[1] * groups
+    # Per sample: the padded input and output of one phase, and the chunk's output.
+    small = prod(
+        i + max((sum(max(e, 0) for e in plan[2]) for plan in plans), default=0)
+        for i, plans in zip(x.shape[2:], per_axis)
+    )
+    phase_out = prod(-(-o // s) for o, s in zip(out_size, a.stride))
+    per_sample = (
+        x.shape[1] * small + c_out * (phase_out + prod(out_size))
+    ) * x.itemsize
 
+    def one_chunk(chunk, budget):
+        out = np.zeros((chunk.shape[0], c_out) + tuple(out_size), dtype=x.dtype)
+        for plans in product(*per_axis):
+            taps, dilations, edges, outputs = zip(*plans)
+            sub_kernel = w[(slice(None), slice(None)) + taps]
+            out[(slice(None), slice(None)) + outputs] = conv(
+                pad_or_crop(chunk, edges),
+                flip_weight(sub_kernel, groups),
+                dilation=dilations,
+                groups=groups,
+                memory_budget=budget,
+            )
+        return out
 
-def _gemm_method(x, w, a, groups, out_size, memory_budget):
-    """The fast one (chapter 09), in :mod:`tconv_lib.gemm`."""
-    return _gemm(
+    return _by_samples(
+        one_chunk,
         x,
-        w,
-        a.stride,
-        a.padding,
-        a.output_padding,
-        a.dilation,
-        groups,
-        out_size,
-        memory_budget=memory_budget,
+        per_sample,
+        (x.shape[0], c_out) + tuple(out_size),
+        memory_budget,
+        "the padded input and output of one phase of the subpixel method for one "
+        "sample (bytes, twice: half the budget)",
     )
 
 
 _METHODS = {
-    "gemm": _gemm_method,
+    "gemm": gemm_method,
     "scatter": _scatter,
     "matrix": _matrix,
     "direct": _direct,
@@ -302,19 +347,22 @@ def conv_transpose(
              [ 0.,  4.,  6.],
              [ 4., 12.,  9.]]]])
     """
-    if method not in _METHODS:
-        raise ValueError(
-            f"method={method!r} is not known; choose one of {METHODS}"
-        )
+    method = check_method(method, METHODS)
+    memory_budget = check_budget(memory_budget)
     operands = prepare(x, w, groups, transposed=True)
+    x, w = operands.x, operands.w
     a = layer_arguments(
         operands.rank, stride, padding, dilation, output_padding
     )
-    out_size = transpose_sizes(operands.x.shape[2:], operands.w.shape[2:], a)
-    groups = int(groups)
-    y = _METHODS[method](
-        operands.x, operands.w, a, groups, out_size, memory_budget
+    out_size = transpose_sizes(x.shape[2:], w.shape[2:], a)
+    groups = operands.groups
+    check_output(
+        "the output of conv_transpose",
+        (x.shape[0], w.shape[1] * groups) + out_size,
+        x.itemsize,
+        memory_budget,
     )
+    y = _METHODS[method](x, w, a, groups, out_size, memory_budget)
     return operands.result(y)
 
 
@@ -379,19 +427,20 @@ def overlap_counts(
     >>> overlap_counts(4, 3, stride=2)
     array([1, 1, 2, 1, 2, 1, 2, 1, 1])
     """
+    memory_budget = check_budget(memory_budget)
     rank = spatial_rank(
-        in_shape, kernel_size, stride, padding, output_padding, dilation
+        in_shape=in_shape,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        dilation=dilation,
     )
     in_shape = per_dimension(in_shape, rank, "in_shape", minimum=1)
     kernel_size = per_dimension(kernel_size, rank, "kernel_size", minimum=1)
     a = layer_arguments(rank, stride, padding, dilation, output_padding)
     transpose_sizes(in_shape, kernel_size, a)  # refuses an empty output first
-    canvas = tuple(
-        canvas_length(i, k, s, d) + op
-        for i, k, s, d, op in zip(
-            in_shape, kernel_size, a.stride, a.dilation, a.output_padding
-        )
-    )
+    canvas = full_canvas_shape(in_shape, kernel_size, a)
     # The ones input, the float canvas and the integer counts, 8 bytes each, at most.
     check_memory("the counts of overlap_counts", canvas, 24, memory_budget)
     ones = np.ones((1, 1) + in_shape)

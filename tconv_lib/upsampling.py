@@ -15,9 +15,18 @@ Everything here is numpy only, in PyTorch's channels-first conventions.
 
 from __future__ import annotations
 
+from math import prod
+
 import numpy as np
 
-from .arguments import one_int, per_dimension, real_array, spatial_rank
+from .arguments import (
+    one_int,
+    per_dimension,
+    real_array,
+    spatial_rank,
+    weight_array,
+)
+from .memory import MEMORY_BUDGET, check_budget, check_memory
 
 
 def checkerboard_energy(y, stride):
@@ -84,7 +93,7 @@ def checkerboard_energy(y, stride):
     0.2
     """
     y = real_array(y, "y").astype(np.float64)
-    n = spatial_rank(stride, default=min(2, y.ndim))
+    n = spatial_rank(stride=stride, default=min(2, y.ndim))
     if not 1 <= n <= y.ndim:
         raise ValueError(
             f"stride={stride!r} needs {max(n, 1)} spatial axes; y has shape {y.shape}"
@@ -109,7 +118,7 @@ def checkerboard_energy(y, stride):
     return float(np.sum(periodic**2)) / total
 
 
-def bilinear_kernel(factor, ndim=2):
+def bilinear_kernel(factor, ndim=2, memory_budget=MEMORY_BUDGET):
     r"""The kernel that makes a stride-``factor`` transposed convolution interpolate bilinearly.
 
     Parameters
@@ -118,6 +127,8 @@ def bilinear_kernel(factor, ndim=2):
         The upsampling factor f (the stride), at least 1.
     ndim : int, optional
         The number of spatial dimensions of the kernel, at least 1.
+    memory_budget : int, optional
+        The most bytes the kernel may take.
 
     Returns
     -------
@@ -127,7 +138,7 @@ def bilinear_kernel(factor, ndim=2):
     Raises
     ------
     ValueError
-        If ``factor`` or ``ndim`` is below 1.
+        If ``factor`` or ``ndim`` is below 1, or the kernel exceeds ``memory_budget``.
     TypeError
         If ``factor`` or ``ndim`` is not an int.
 
@@ -156,9 +167,11 @@ def bilinear_kernel(factor, ndim=2):
     >>> bilinear_kernel(2, ndim=1)
     array([0.25, 0.75, 0.75, 0.25])
     """
+    memory_budget = check_budget(memory_budget)
     factor = one_int(factor, "factor", minimum=1)
     ndim = one_int(ndim, "ndim", minimum=1)
     size = 2 * factor - factor % 2
+    check_memory("the bilinear kernel", (size,) * ndim, 8, memory_budget)
     centre = (size - 1) / 2
     line = 1 - np.abs(np.arange(size) - centre) / factor
     kernel = line
@@ -213,7 +226,7 @@ def pixel_shuffle(x, stride):
             [2., 3.]]])
     """
     x = np.asarray(x)
-    n = spatial_rank(stride, default=2)
+    n = spatial_rank(stride=stride, default=2)
     stride = per_dimension(stride, n, "stride", minimum=1)
     if x.ndim < n + 1:
         raise ValueError(
@@ -237,15 +250,11 @@ def pixel_shuffle(x, stride):
 
 def _weight_and_stride(w, stride, layout: str):
     """A real weight with 1-3 spatial dimensions and its per-dimension stride."""
-    w = real_array(w, "w")
-    if not 3 <= w.ndim <= 5:
-        raise ValueError(
-            f"w has shape {w.shape}; expected {layout} with 1, 2 or 3 spatial dimensions"
-        )
+    w = weight_array(w, layout)
     return w, per_dimension(stride, w.ndim - 2, "stride", minimum=1)
 
 
-def subpixel_weight(w, stride):
+def subpixel_weight(w, stride, memory_budget=MEMORY_BUDGET):
     r"""Rearrange a transposed-convolution weight into one stride-1 convolution + pixel shuffle.
 
     Parameters
@@ -254,6 +263,8 @@ def subpixel_weight(w, stride):
         Weight ``(C_in, C_out, *kernel)`` (PyTorch layout, groups 1, dilation 1).
     stride : int or tuple of int
         The transposed convolution's stride s.
+    memory_budget : int, optional
+        The most bytes the padded kernel and the result may take.
 
     Returns
     -------
@@ -263,7 +274,8 @@ def subpixel_weight(w, stride):
     Raises
     ------
     ValueError
-        If ``w`` has the wrong number of axes or ``stride`` is below 1.
+        If ``w`` has the wrong number of axes or an empty one, ``stride`` is below 1, or
+        the arrays exceed ``memory_budget``.
     TypeError
         If ``w`` is not real or ``stride`` is not an int or a sequence of ints.
 
@@ -296,14 +308,20 @@ def subpixel_weight(w, stride):
     array([[3., 1.],
            [0., 2.]])
     """
+    memory_budget = check_budget(memory_budget)
     w, stride = _weight_and_stride(w, stride, "(C_in, C_out, *kernel)")
     n = w.ndim - 2
     c_in, c_out, kernel = w.shape[0], w.shape[1], w.shape[2:]
     taps = tuple(-(-k // s) for k, s in zip(kernel, stride))  # ceil(k / s)
-    padded = np.zeros(
-        (c_in, c_out) + tuple(K * s for K, s in zip(taps, stride)),
-        dtype=w.dtype,
+    padded_shape = (c_in, c_out) + tuple(K * s for K, s in zip(taps, stride))
+    # The zero-padded kernel and its rearranged copy, the result.
+    check_memory(
+        "the padded kernel of subpixel_weight (and its rearranged copy)",
+        padded_shape,
+        2 * w.itemsize,
+        memory_budget,
     )
+    padded = np.zeros(padded_shape, dtype=w.dtype)
     padded[(slice(None), slice(None)) + tuple(slice(0, k) for k in kernel)] = w
     # tap t = phi + s*m  ->  axes (m, phi) per spatial axis
     split = padded.reshape(
@@ -322,7 +340,7 @@ def subpixel_weight(w, stride):
     return np.ascontiguousarray(split.transpose(order)).reshape(shape)
 
 
-def icnr_weight(w, stride):
+def icnr_weight(w, stride, memory_budget=MEMORY_BUDGET):
     r"""ICNR initialisation of a sub-pixel convolution (Aitken et al. 2017).
 
     Parameters
@@ -331,6 +349,8 @@ def icnr_weight(w, stride):
         Convolution weight ``(C_out, C_in, *kernel)``.
     stride : int or tuple of int
         The pixel shuffle's factor s per spatial axis.
+    memory_budget : int, optional
+        The most bytes the result may take.
 
     Returns
     -------
@@ -340,7 +360,8 @@ def icnr_weight(w, stride):
     Raises
     ------
     ValueError
-        If ``w`` has the wrong number of axes or ``stride`` is below 1.
+        If ``w`` has the wrong number of axes or an empty one, ``stride`` is below 1, or
+        the result exceeds ``memory_budget``.
     TypeError
         If ``w`` is not real or ``stride`` is not an int or a sequence of ints.
 
@@ -368,5 +389,9 @@ def icnr_weight(w, stride):
     >>> icnr_weight(np.array([[[[1.]]], [[[2.]]]]), 2)[:, 0, 0, 0]
     array([1., 1., 1., 1., 2., 2., 2., 2.])
     """
+    memory_budget = check_budget(memory_budget)
     w, stride = _weight_and_stride(w, stride, "(C_out, C_in, *kernel)")
-    return np.repeat(w, int(np.prod(stride)), axis=0)
+    copies = prod(stride)
+    shape = (w.shape[0] * copies,) + w.shape[1:]
+    check_memory("the result of icnr_weight", shape, w.itemsize, memory_budget)
+    return np.repeat(w, copies, axis=0)

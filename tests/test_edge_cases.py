@@ -218,7 +218,8 @@ def test_non_integer_sizes_are_refused_never_truncated(description, call, name):
 
 def test_tf_explicit_padding_must_hold_ints_not_bools():
     x, f = np.ones((1, 2, 2, 1)), np.ones((3, 3, 1, 1))
-    with pytest.raises(ValueError, match="ints >= 0"):
+    # A bool is the wrong type, like TF's own check: TypeError.
+    with pytest.raises(TypeError, match=r"must hold ints >= 0 \(not bools"):
         tl.tf_conv_transpose(
             x, f, (1, 5, 5, 1), 2, [[0, 0], [True, 0], [0, 0], [0, 0]]
         )
@@ -283,18 +284,25 @@ def test_the_number_of_spatial_dimensions_comes_from_the_tuples():
     assert tl.overlap_counts(4, (3, 3), stride=2).shape == (9, 9)
     assert tl.tf_output_size_range(3, (2, 2), 2, "VALID") == [range(6, 8)] * 2
     with pytest.raises(
-        ValueError, match="disagree on the number of dimensions"
+        ValueError,
+        match="^in_size has 2 values, stride has 3 values; all per-dimension "
+        "arguments must have the same length$",
     ):
         tl.conv_transpose_output_size((4, 4), 3, stride=(1, 2, 3))
 
 
 # --- memory guards ----------------------------------------------------------------------------
 
+F64 = 8  # bytes per float64 entry
+
+# (description, call, what the message names, bytes of the call's own inputs): a refusal may
+# allocate the inputs (and their float copies), never the array it refuses.
 GUARDED = [
     (
         "conv_matrix of a 64-channel 3x3 layer on 512x512",
         lambda: tl.conv_matrix(np.ones((64, 64, 3, 3)), (512, 512)),
-        "dense matrix C of shape (16646400, 16777216)",
+        "C of shape (16646400, 16777216)",
+        64 * 64 * 9 * F64,
     ),
     (
         "the matrix method on a 16-channel layer",
@@ -305,11 +313,13 @@ GUARDED = [
             method="matrix",
         ),
         "(16384, 69696)",
+        (16 * 32 * 32 + 16 * 16 * 16) * F64,
     ),
     (
         "overlap_counts of 100000 x 100000",
         lambda: tl.overlap_counts((100000, 100000), 3),
         "(100002, 100002)",
+        0,
     ),
     (
         "the sparse matrix of a large layer",
@@ -317,20 +327,58 @@ GUARDED = [
             np.ones((64, 64, 3, 3)), (512, 512), sparse=True
         ),
         "index arrays of C",
+        64 * 64 * 9 * F64,
     ),
     (
-        "conv's column buffer",
-        lambda: tl.conv(np.ones((1, 64, 256, 256)), np.ones((64, 64, 7, 7))),
-        "column buffer",
+        "conv's output with a huge padding",
+        lambda: tl.conv(
+            np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)), padding=10**5
+        ),
+        "output of conv of shape (1, 1, 200001, 200001)",
+        2 * 9 * F64,
+    ),
+    (
+        "the scatter method's canvas at stride 20000",
+        lambda: tl.conv_transpose(
+            np.ones((1, 1, 3, 3)),
+            np.ones((1, 1, 3, 3)),
+            20000,
+            method="scatter",
+        ),
+        "(1, 1, 40003, 40003)",
+        2 * 9 * F64,
+    ),
+    (
+        "the subpixel method at stride 50000",
+        lambda: tl.conv_transpose(
+            np.ones((1, 1, 3, 3)),
+            np.ones((1, 1, 3, 3)),
+            50000,
+            method="subpixel",
+        ),
+        "(1, 1, 100003, 100003)",
+        2 * 9 * F64,
+    ),
+    (
+        "insert_zeros at stride 20000",
+        lambda: tl.insert_zeros(np.ones((3, 3)), 20000),
+        "insert_zeros of shape (40001, 40001)",
+        9 * F64,
+    ),
+    (
+        "subpixel_weight at stride 10**8",
+        lambda: tl.subpixel_weight(np.ones((1, 1, 3)), 10**8),
+        "(1, 1, 100000000)",
+        3 * F64,
     ),
 ]
 
 
 @pytest.mark.parametrize(
-    "description,call,shape", GUARDED, ids=[c[0] for c in GUARDED]
+    "description,call,shape,inputs", GUARDED, ids=[c[0] for c in GUARDED]
 )
 def test_memory_guard_refuses_before_allocating_with_shape_size_and_remedy(
-    description, call, shape
+    description, call, shape, inputs
 ):
     tracemalloc.start()
     try:
@@ -345,10 +393,8 @@ def test_memory_guard_refuses_before_allocating_with_shape_size_and_remedy(
         and "GiB" in message
         and "pass memory_budget=" in message
     ), message
-    inputs = 64 * 64 * 3 * 3 * 8 + 64 * 256 * 256 * 8 + 16 * 32 * 32 * 8 * 3
-    assert peak < inputs + 2**20, (
-        peak
-    )  # nothing beyond the inputs was allocated
+    # The inputs and their float copies, plus 64 KiB of Python objects and messages.
+    assert peak < 3 * inputs + 2**16, peak
 
 
 def test_the_budget_the_refusal_names_is_enough():

@@ -6,6 +6,7 @@ import sys
 import sysconfig
 import textwrap
 import venv
+import zipfile
 from pathlib import Path
 
 from conftest import ROOT
@@ -46,6 +47,8 @@ def test_the_wheel_installs_and_imports_with_only_numpy(tmp_path):
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(ROOT / "tconv_lib", source / "tconv_lib", ignore=ignore)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    # --no-build-isolation: build with this environment's setuptools. With isolation pip
+    # would download setuptools into a fresh build environment, and the tests run offline.
     build = pip + [
         "wheel",
         "--no-deps",
@@ -56,6 +59,20 @@ def test_the_wheel_installs_and_imports_with_only_numpy(tmp_path):
     ]
     subprocess.run(build, check=True, capture_output=True, text=True)
     (wheel,) = tmp_path.glob("tconv_lib-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    # Package discovery ships the subpackages (tconv_lib.viz), and nothing but tconv_lib.
+    assert "tconv_lib/viz/__init__.py" in names, names
+    assert "tconv_lib/__init__.py" in names, names
+    packaged = {name.split("/")[0] for name in names}
+    assert packaged <= {
+        "tconv_lib",
+        wheel.name.split("-")[0]
+        + "-"
+        + wheel.name.split("-")[1]
+        + ".dist-info",
+    }, packaged
+    assert not any("test" in name.split("/")[-1] for name in names), names
 
     # A venv without pip; numpy is linked in from this environment, nothing else.
     env_dir = tmp_path / "clean"
