@@ -23,16 +23,17 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+from conftest import ROOT
 
 import tconv_lib as tl
 
 pytestmark = pytest.mark.website
 
-ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(os.environ.get("TCONV_SITE_DIR", ROOT / "_build" / "html"))
 SHOTS = SITE.parent / "screenshots"
 PAGE = "book/explorer.html"
-CHROMIUM = "/usr/bin/chromium"
+# the browser of the website tests: Debian's by default (make test CHROMIUM=... elsewhere)
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -31,10 +31,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 from book_toc import toc_files
+from conftest import ROOT
 
 pytestmark = pytest.mark.website
 
-ROOT = Path(__file__).resolve().parents[1]
 SITE = Path(
     os.environ.get("TCONV_SITE_DIR", ROOT / "_build" / "html")
 ).resolve()
@@ -964,8 +964,13 @@ def test_chapters_open_on_their_first_idea_not_on_set_up_code():
     problems = []
     for doc in NOTEBOOKS:
         text = (SITE / f"{doc}.html").read_text(encoding="utf-8")
-        first = re.search(r'<div class="cell docutils container([^"]*)"', text)
-        if first and "tag_hide-input" not in first.group(1):
+        # Sphinx writes the cell's tags between "cell" and "docutils container"
+        first = re.search(
+            r'<div class="(cell(?: [^"]*)? docutils container[^"]*)"', text
+        )
+        if first is None:
+            problems.append(f"{doc}: no code cell found")
+        elif "tag_hide-input" not in first.group(1).split():
             problems.append(
                 f"{doc}: first code cell classes {first.group(1).split()}"
             )
