@@ -156,6 +156,8 @@ inserts s-1 zeros, pads d(k-1)-p (plus output_padding at the end) and slides the
         in_size: pyStr(args.in_size.form),
         kernel_size: pyStr(args.kernel_size.form),
         stride: pyStr(s.form),
+        dilation: pyStr(d.form),
+        output_padding: pyStr(op.form),
       });
     }
     return "";
