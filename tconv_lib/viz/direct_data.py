@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..geometry import direct_padding
 from ..transpose import flip_weight, insert_zeros
 from .board import legend_height
 from .problem import Problem, grid_form
@@ -45,17 +46,8 @@ class DirectData:
             "input",
             "zero",
         )
-        # Padding before and after each axis, d(k-1) - p and d(k-1) - p + output_padding;
-        # a negative amount crops instead.
-        edges = [
-            (d * (k - 1) - p, d * (k - 1) - p + op)
-            for d, k, p, op in zip(
-                problem.dilation,
-                problem.w.shape,
-                problem.padding,
-                problem.output_padding,
-            )
-        ]
+        # Padding before and after each axis; a negative amount crops instead.
+        edges = direct_padding(problem.w.shape, problem.arguments)
         problem.check_cells(
             int(
                 np.prod(

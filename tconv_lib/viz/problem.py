@@ -60,6 +60,7 @@ class Problem:
         arguments = layer_arguments(
             self.n, stride, padding, dilation, output_padding
         )
+        self.arguments = arguments
         self.stride, self.padding = arguments.stride, arguments.padding
         self.output_padding, self.dilation = (
             arguments.output_padding,

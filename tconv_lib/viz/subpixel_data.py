@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..arguments import layer_arguments, per_dimension, real_array
-from ..geometry import tap_phase
+from ..geometry import output_phase, tap_phase
 from ..transpose import conv_transpose
 from .board import (
     check_cell_count,
@@ -109,7 +109,7 @@ class SubpixelData:
             [
                 phase_number(
                     [
-                        (j + p) % s
+                        output_phase(j, s, p)
                         for j, p, s in zip((r, c), padding_grid, stride_grid)
                     ]
                 )
