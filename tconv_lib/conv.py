@@ -136,14 +136,12 @@ def conv(
         item,
         memory_budget,
     )
-    # Half the budget for the arrays counted above: numpy's temporaries take the rest
-    # (measured with tracemalloc, tests/test_memory_budget.py).
     chunk_n, chunk_rows = _chunks(
         batch,
         out_size[0],
         per_sample * padded * item,
         per_row * item,
-        max(memory_budget // 2, (per_sample * padded + per_row) * item),
+        memory_budget,
     )
     weights = w.reshape(groups, c_out // groups, -1)  # (groups, o, c * K)
     y = np.empty((batch, c_out) + out_size, dtype=x.dtype)
@@ -171,6 +169,8 @@ def conv(
             columns = columns.reshape(n1 - n0, groups, -1, prod(band))
             product = np.matmul(weights, columns)  # (n, groups, o, P)
             y[n0:n1, :, r0:r1] = product.reshape((n1 - n0, c_out) + band)
+            # Free them before the next band allocates its own (else two bands at the peak).
+            del columns, product
     return operands.result(y)
 
 
@@ -264,7 +264,8 @@ def conv_matrix(
     # The index arrays below: one (row, column, value) per weight entry and output position,
     # plus the dense matrix unless sparse; their sum must fit.
     shape4 = (c_out, c_in_group, p_out, prod(k))
-    index_bytes = prod(shape4) * (16 + w.itemsize)
+    # (scipy copies them once more into the CSR arrays: twice the bytes when sparse.)
+    index_bytes = prod(shape4) * (16 + w.itemsize) * (2 if sparse else 1)
     dense_bytes = 0 if sparse else prod(shape) * w.itemsize
     check_memory(
         "the index arrays of C"

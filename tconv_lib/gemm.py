@@ -258,17 +258,8 @@ def gemm_method(x, w, a, groups, out_size, memory_budget):
         item,
         memory_budget,
     )
-    # Half the budget for the arrays counted above: numpy's temporaries (the interleaving
-    # copy, strided adds) take the rest (measured with tracemalloc).
     chunk_n, chunk_c, chunk_rows = _chunk_sizes(
-        batch,
-        c_out_group,
-        groups,
-        rows,
-        sizes,
-        max(
-            memory_budget // 2, groups * (taps * rest + canvas_positions) * item
-        ),
+        batch, c_out_group, groups, rows, sizes, memory_budget
     )
 
     full = tuple(s * q for s, q in zip(stride, q_len))
@@ -336,6 +327,7 @@ def gemm_method(x, w, a, groups, out_size, memory_budget):
                         + shift_index
                     ]
                     target += columns[(slice(None),) + tap_index]
+                del columns  # before the next band allocates its own
             # Interleave: canvas[c, r_1.., n, q_1..] -> y[n, c, q_1, r_1, ...] in one pass.
             order = (n + 1, 0) + tuple(
                 v for axis in range(n) for v in (n + 2 + axis, 1 + axis)
@@ -350,5 +342,8 @@ def gemm_method(x, w, a, groups, out_size, memory_budget):
                     ]
                 )
                 y_phases[n0:n1, channels] = canvas.transpose(order)
+            # Free the canvas before the next chunk allocates its own: a name still bound to
+            # it would keep two chunks alive at the peak.
+            del canvas
     crop = tuple(slice(p, p + o) for p, o in zip(padding, out_size))
     return y[(slice(None), slice(None)) + crop]

@@ -51,6 +51,23 @@ def test_the_measured_peak_beyond_the_output_stays_within_one_and_a_half_budgets
     assert peak - y.nbytes <= 1.5 * BUDGET, (name, peak - y.nbytes)
 
 
+@pytest.mark.parametrize("sparse", [False, True])
+def test_conv_matrix_needs_no_more_than_the_budget_its_refusal_names(sparse):
+    pytest.importorskip(
+        "scipy.sparse"
+    )  # imported before measuring: not the matrix's memory
+    w = RNG.standard_normal((8, 8, 3, 3))
+    with pytest.raises(ValueError) as refusal:
+        tl.conv_matrix(w, (40, 40), sparse=sparse, memory_budget=1)
+    budget = int(str(refusal.value).split("pass memory_budget=")[1].split()[0])
+    # The dense matrix and the index arrays together, not each on its own.
+    assert budget >= (8 * 38 * 38) * (8 * 40 * 40) * 8 * (not sparse)
+    _, peak = traced_peak(
+        lambda: tl.conv_matrix(w, (40, 40), sparse=sparse, memory_budget=budget)
+    )
+    assert peak <= 1.5 * budget, (peak, budget)
+
+
 def test_conv_chunks_an_everyday_layer_instead_of_refusing_it():
     # A U-Net 3x3 layer, scaled down 64 times (8 x 64 x 128^2 float32 needs ~300 MiB of
     # columns under a 256 MiB budget): the old guard refused it, now it is chunked.
@@ -169,6 +186,7 @@ def test_weights_are_checked_by_one_rule_everywhere():
     for name, call in calls.items():
         with pytest.raises(TypeError, match="dtype bool"):
             call(np.ones((1, 1, 3), bool))
+            pytest.fail(f"{name} accepted a bool weight")
         with pytest.raises(ValueError, match="must not have empty axes"):
             call(np.ones((1, 0, 3)))
         with pytest.raises(ValueError, match="1, 2 or 3 spatial dimensions"):
