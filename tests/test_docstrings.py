@@ -83,3 +83,9 @@ def test_every_example_is_introduced_by_a_sentence(function):
             assert i >= 2 and examples[i - 2].strip(), (
                 f"{function.__name__}: {line!r}"
             )
+
+
+@pytest.mark.parametrize("function", PUBLIC, ids=lambda f: f.__name__)
+def test_no_docstring_holds_a_tab(function):
+    # In a docstring that is not raw, the \t of \text becomes a TAB followed by "ext".
+    assert "\t" not in function.__doc__, function.__name__

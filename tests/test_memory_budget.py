@@ -167,13 +167,6 @@ def test_zero_dimensional_integer_arrays_are_ints_on_the_tf_path():
         tl.tf_conv_transpose(x, f, np.array(8), 2)
 
 
-def test_no_public_docstring_holds_a_tab():
-    # "\t" in a non-raw docstring turns \text into a TAB and "ext".
-    for name in tl.__all__:
-        doc = getattr(tl, name).__doc__ or ""
-        assert "\t" not in doc, name
-
-
 def test_weights_are_checked_by_one_rule_everywhere():
     calls = {
         "flip_weight": tl.flip_weight,
