@@ -136,7 +136,9 @@ def train_sgd(
     >>> def loss_fn(output, target):
     ...     return ((output - target) ** 2).mean()
     >>> x, y = torch.ones(4, 1), torch.full((4, 1), 3.0)
-    >>> losses = train_sgd(model, loss_fn, x, y, epochs=1, batch_size=4, learning_rate=0.1)
+    >>> losses = train_sgd(
+    ...     model, loss_fn, x, y, epochs=1, batch_size=4, learning_rate=0.1
+    ... )
     >>> losses, round(model.weight.item(), 6)
     (array([9.]), 0.6)
     """
@@ -216,8 +218,8 @@ def mean_interval(values, confidence=0.95):
     :math:`t_{0.975} = 4.303`, so the interval is :math:`2 \pm 4.303/\sqrt 3`:
 
     >>> interval = mean_interval([1.0, 2.0, 3.0])
-    >>> round(interval.estimate, 3), round(interval.low, 3), round(interval.high, 3)
-    (2.0, -0.484, 4.484)
+    >>> [round(v, 3) for v in (interval.estimate, interval.low, interval.high)]
+    [2.0, -0.484, 4.484]
     """
     from scipy import stats
 
@@ -282,12 +284,13 @@ def difference_interval(a, b, confidence=0.95, paired=False):
     outside its interval.
 
     >>> interval = difference_interval([1.0, 2.0, 3.0], [4.0, 5.0, 6.0])
-    >>> round(interval.estimate, 3), round(interval.low, 3), round(interval.high, 3)
-    (-3.0, -5.267, -0.733)
+    >>> [round(v, 3) for v in (interval.estimate, interval.low, interval.high)]
+    [-3.0, -5.267, -0.733]
 
     Paired, the same numbers differ by exactly -3 in every pair: no spread at all.
 
-    >>> interval = difference_interval([1.0, 2.0, 3.0], [4.0, 5.0, 6.0], paired=True)
+    >>> a, b = [1.0, 2.0, 3.0], [4.0, 5.0, 6.0]
+    >>> interval = difference_interval(a, b, paired=True)
     >>> interval.low, interval.high
     (-3.0, -3.0)
     """

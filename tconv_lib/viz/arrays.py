@@ -59,7 +59,8 @@ def show_arrays(
     The numbers written in the second grid are the kernel's:
 
     >>> from tconv_lib import viz
-    >>> fig = viz.show_arrays([[[0, 1], [2, 3]], [[4, 7], [2, 2]]], titles=["x", "w"])
+    >>> x, w = [[0, 1], [2, 3]], [[4, 7], [2, 2]]
+    >>> fig = viz.show_arrays([x, w], titles=["x", "w"])
     >>> sorted(t.get_text() for t in fig.axes[0].texts
     ...        if (t.get_gid() or "").startswith("array1-value"))
     ['2', '2', '4', '7']

@@ -300,7 +300,8 @@ def direct_figure(
     A 2x2 kernel reads a window of 4 cells; with ``padding=3 > k-1`` the input is cropped:
 
     >>> from tconv_lib import viz
-    >>> fig = viz.direct_figure([[0, 1], [2, 3]], [[4, 7], [2, 2]], stride=2, step=4)
+    >>> x, w = [[0, 1], [2, 3]], [[4, 7], [2, 2]]
+    >>> fig = viz.direct_figure(x, w, stride=2, step=4)
     >>> len([p for p in fig.axes[0].patches if p.get_gid() == "window"])
     4
     >>> fig = viz.direct_figure([0, 1, 2, 3, 4], [1, 1, 1], padding=3)

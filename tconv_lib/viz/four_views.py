@@ -97,7 +97,8 @@ def four_views_figure(
     Examples
     --------
     >>> from tconv_lib import viz
-    >>> fig = viz.four_views_figure([[0, 1], [2, 3]], [[4, 7], [2, 2]], stride=2)
+    >>> x, w = [[0, 1], [2, 3]], [[4, 7], [2, 2]]
+    >>> fig = viz.four_views_figure(x, w, stride=2)
     >>> len(fig.axes)
     5
     """

@@ -124,7 +124,8 @@ def overlap_figure(
     >>> bool((fig.axes[0].images[0].get_array() == counts).all())
     True
     >>> fig = viz.overlap_figure(4, 3, stride=2)
-    >>> [t.get_text() for t in fig.axes[0].texts if (t.get_gid() or "").startswith("count")]
+    >>> [t.get_text() for t in fig.axes[0].texts
+    ...  if (t.get_gid() or "").startswith("count")]
     ['1', '1', '2', '1', '2', '1', '2', '1', '1']
     """
     counts = overlap_counts(

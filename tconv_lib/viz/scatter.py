@@ -301,7 +301,8 @@ def scatter_figure(
     With ``padding=1`` the 3x3 canvas is cropped to its centre, 28:
 
     >>> from tconv_lib import viz
-    >>> fig = viz.scatter_figure([[0, 1], [2, 3]], [[4, 7], [2, 2]], padding=1)
+    >>> x, w = [[0, 1], [2, 3]], [[4, 7], [2, 2]]
+    >>> fig = viz.scatter_figure(x, w, padding=1)
     >>> len([p for p in fig.axes[0].patches if p.get_gid() == "stamp"])
     4
     >>> [t.get_text() for t in fig.axes[0].texts
