@@ -248,7 +248,12 @@ def test_explorer_prints_the_size_or_the_library_rule_sentence(capsys):
     sliders["stride"].value = 2
     sliders["padding"].value = 4  # 2·2 + 1·2 - 2·4 + 0 + 1 = -1
     sentence = messages.EMPTY_TRANSPOSE_OUTPUT.format(
-        padding=4, in_size=(3, 3), kernel_size=(3, 3), stride=2
+        padding=4,
+        in_size=(3, 3),
+        kernel_size=(3, 3),
+        stride=2,
+        dilation=1,
+        output_padding=0,
     )
     last_line = capsys.readouterr().out.strip().splitlines()[-1]
     assert last_line == f"ValueError: {sentence}"
