@@ -764,6 +764,19 @@ def test_exercises_are_numbered_by_chapter():
         )
 
 
+def test_figures_are_numbered_from_one_in_each_chapter():
+    """Every chapter's figure captions are N.1, N.2, ... in page order: chapter 00's do not go on
+    counting from the introduction's chapter map (tconv_chapter_zero)."""
+    for doc in NOTEBOOKS:
+        chapter = int(Path(doc).name[:2])
+        text = (SITE / f"{doc}.html").read_text(encoding="utf-8")
+        numbers = re.findall(
+            r'<span class="caption-number">Fig\. (\d+)\.(\d+)', text
+        )
+        expected = [(str(chapter), str(n)) for n in range(1, len(numbers) + 1)]
+        assert numbers == expected, f"{doc}: {numbers}"
+
+
 def test_search_summaries_show_formulas_without_latex(server, desktop):
     """Search result summaries are built from the pages' HTML: their math shows as text (tconv.js), not as \\(C^\\top\\)."""
     visit = Visit(desktop, server + "search.html?q=transpose+matrix")

@@ -22,10 +22,14 @@ def _number_chapter_zero(app, env):
         numbers = env.toc_fignumbers.get(docname)
         if not numbers:
             continue
+        # Sphinx counts the unnumbered part's items on from the pages before (the introduction's
+        # chapter map is figure 1): renumber this document's own items 0.1, 0.2, ... in page order.
         for ids in numbers.values():
-            for key, number in ids.items():
-                if len(number) == 1:
-                    ids[key] = (0, *number)
+            unnumbered = sorted(
+                (number, key) for key, number in ids.items() if len(number) == 1
+            )
+            for rank, (_, key) in enumerate(unnumbered, start=1):
+                ids[key] = (0, rank)
         changed.append(docname)
     return changed
 
