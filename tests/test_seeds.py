@@ -146,10 +146,22 @@ def test_seed003_tensorflow_5x5_result_and_its_67():
     )
 
 
-def test_seed004_stride1_padding1_kernel3_keeps_the_size_and_stride2_gives_9():
-    assert tl.conv_transpose_output_size(5, 3, stride=1, padding=1) == 5
-    assert tl.conv_transpose_output_size(5, 3, stride=2, padding=1) == 9
+def test_seed004_sizes_on_a_5x5_input_5_9_5_and_7():
+    """Source article 004's four layers on a 5x5 input, against the library and torch."""
+    torch = pytest.importorskip("torch")
+    x = torch.zeros(1, 1, 5, 5)
+    layers = [
+        (torch.nn.Conv2d(1, 1, 3, stride=1, padding=1), 5),
+        (torch.nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1), 9),
+        (torch.nn.ConvTranspose2d(1, 1, 3, stride=1, padding=1), 5),
+        (torch.nn.ConvTranspose2d(1, 1, 3, stride=1, padding=0), 7),
+    ]
+    for layer, size in layers:
+        assert layer(x).shape[-2:] == (size, size)
     assert tl.conv_output_size(5, 3, stride=1, padding=1) == 5
+    assert tl.conv_transpose_output_size(5, 3, stride=2, padding=1) == 9
+    assert tl.conv_transpose_output_size(5, 3, stride=1, padding=1) == 5
+    assert tl.conv_transpose_output_size(5, 3, stride=1, padding=0) == 7
 
 
 @pytest.mark.parametrize("method", tl.METHODS)
