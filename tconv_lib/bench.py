@@ -22,6 +22,7 @@ under-count memory the allocator had already mapped.
 Writes ``bench.json``, ``suite_table.md`` and the plots ``suite_ratios.png``,
 ``scaling_size.png`` and ``scaling_stride.png`` to ``--out`` (default ``notebooks/bench``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,14 +67,26 @@ class Layer:
     @property
     def out_size(self):
         n = self.dims
-        out = conv_transpose_output_size(self.spatial, (self.kernel,) * n, (self.stride,) * n,
-                                         (self.padding,) * n, (self.output_padding,) * n)
+        out = conv_transpose_output_size(
+            self.spatial,
+            (self.kernel,) * n,
+            (self.stride,) * n,
+            (self.padding,) * n,
+            (self.output_padding,) * n,
+        )
         return (out,) if isinstance(out, int) else tuple(out)
 
     @property
     def flops(self):
         """2 x the multiply-adds of the definition: N * C_in * C_out * k^n * prod(spatial)."""
-        return 2 * self.batch * self.c_in * self.c_out * self.kernel ** self.dims * math.prod(self.spatial)
+        return (
+            2
+            * self.batch
+            * self.c_in
+            * self.c_out
+            * self.kernel**self.dims
+            * math.prod(self.spatial)
+        )
 
 
 def default_suite():
@@ -130,16 +143,22 @@ def machine_info(threads):
         "platform": platform.platform(),
         "python": platform.python_version(),
         "numpy": np.__version__,
-        "tf_enable_onednn_opts": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "unset (TensorFlow's default)"),
+        "tf_enable_onednn_opts": os.environ.get(
+            "TF_ENABLE_ONEDNN_OPTS", "unset (TensorFlow's default)"
+        ),
         "load_average_start": list(os.getloadavg()),
     }
     try:
         from threadpoolctl import threadpool_info
 
         blas = [p for p in threadpool_info() if p.get("user_api") == "blas"]
-        blas.sort(key=lambda p: "numpy" not in p.get("filepath", ""))  # numpy's own BLAS first
+        blas.sort(
+            key=lambda p: "numpy" not in p.get("filepath", "")
+        )  # numpy's own BLAS first
         if blas:
-            info["blas"] = f"{blas[0].get('internal_api')} {blas[0].get('version')} ({blas[0].get('architecture')})"
+            info["blas"] = (
+                f"{blas[0].get('internal_api')} {blas[0].get('version')} ({blas[0].get('architecture')})"
+            )
     except ImportError:
         pass
     return info
@@ -183,7 +202,9 @@ def median_time(fn, min_time=0.3, max_repeats=15, min_repeats=3, slow=2.0):
     first = time.perf_counter() - start
     if first > slow:
         return first
-    repeats = int(min(max_repeats, max(min_repeats, min_time / max(first, 1e-6))))
+    repeats = int(
+        min(max_repeats, max(min_repeats, min_time / max(first, 1e-6)))
+    )
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -214,7 +235,9 @@ def rss_peak_rise(fn):
     """Rise of the peak resident set (VmHWM) while ``fn()`` runs, in bytes; None if unsupported."""
     try:
         before = _status_kb("VmRSS:")
-        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+        Path("/proc/self/clear_refs").write_text(
+            "5"
+        )  # resets VmHWM to the current RSS
         fn()
         return max(0, (_status_kb("VmHWM:") - before) * 1024)
     except (OSError, KeyError):
@@ -228,7 +251,7 @@ def matmul_peak_gflops(size=2048, dtype=np.float32):
     a = rng.standard_normal((size, size)).astype(dtype)
     b = rng.standard_normal((size, size)).astype(dtype)
     seconds = median_time(lambda: a @ b, min_time=1.0, min_repeats=5)
-    return 2 * size ** 3 / seconds / 1e9
+    return 2 * size**3 / seconds / 1e9
 
 
 # --------------------------------------------------------------------------------------------
@@ -236,14 +259,22 @@ def matmul_peak_gflops(size=2048, dtype=np.float32):
 
 
 def _layer_arrays(layer, rng):
-    x = rng.standard_normal((layer.batch, layer.c_in) + tuple(layer.spatial)).astype(np.float32)
-    w = rng.standard_normal((layer.c_in, layer.c_out) + (layer.kernel,) * layer.dims).astype(np.float32)
-    w *= 1 / math.sqrt(layer.c_in * layer.kernel ** layer.dims)
+    x = rng.standard_normal(
+        (layer.batch, layer.c_in) + tuple(layer.spatial)
+    ).astype(np.float32)
+    w = rng.standard_normal(
+        (layer.c_in, layer.c_out) + (layer.kernel,) * layer.dims
+    ).astype(np.float32)
+    w *= 1 / math.sqrt(layer.c_in * layer.kernel**layer.dims)
     return x, w
 
 
 def _args(layer):
-    return dict(stride=layer.stride, padding=layer.padding, output_padding=layer.output_padding)
+    return dict(
+        stride=layer.stride,
+        padding=layer.padding,
+        output_padding=layer.output_padding,
+    )
 
 
 #: The library's memory guard for the slow methods: ``feasible`` has already checked their
@@ -256,7 +287,9 @@ def numpy_method(method, layer, x, w):
     import tconv_lib as tl
 
     guard = {} if method == "gemm" else {"memory_budget": SLOW_METHOD_BUDGET}
-    return lambda: tl.conv_transpose(x, w, method=method, **_args(layer), **guard)
+    return lambda: tl.conv_transpose(
+        x, w, method=method, **_args(layer), **guard
+    )
 
 
 def sparse_matrix_method(layer, x, w):
@@ -266,10 +299,18 @@ def sparse_matrix_method(layer, x, w):
     n = layer.dims
 
     def run():
-        matrix = tl.conv_matrix(w, layer.out_size, (layer.stride,) * n, (layer.padding,) * n, sparse=True,
-                                memory_budget=SLOW_METHOD_BUDGET)
+        matrix = tl.conv_matrix(
+            w,
+            layer.out_size,
+            (layer.stride,) * n,
+            (layer.padding,) * n,
+            sparse=True,
+            memory_budget=SLOW_METHOD_BUDGET,
+        )
         flat = x.reshape(x.shape[0], -1)
-        return (matrix.T @ flat.T).T.reshape((x.shape[0], layer.c_out) + layer.out_size)
+        return (matrix.T @ flat.T).T.reshape(
+            (x.shape[0], layer.c_out) + layer.out_size
+        )
 
     return run
 
@@ -278,7 +319,9 @@ def torch_method(layer, x, w):
     import torch
     import torch.nn.functional as F
 
-    fn = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}[layer.dims]
+    fn = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}[
+        layer.dims
+    ]
     xt, wt = torch.from_numpy(x), torch.from_numpy(w)
 
     def run():
@@ -297,15 +340,26 @@ def tf_method(layer, x, w, tf):
     import tconv_lib as tl
 
     n = layer.dims
-    eq = tl.tf_args_for_torch(layer.spatial, layer.kernel, layer.stride, layer.padding, layer.output_padding)
+    eq = tl.tf_args_for_torch(
+        layer.spatial,
+        layer.kernel,
+        layer.stride,
+        layer.padding,
+        layer.output_padding,
+    )
     xt = tf.constant(np.moveaxis(x, 1, -1))
     ft = tf.constant(tl.torch_weight_to_tf(w))
     padding, out = eq.padding, eq.out_size
     crop = None
     if not isinstance(padding, str) and n != 2:
         padding = "VALID"
-        out = tuple(s * (i - 1) + layer.kernel for s, i in zip(eq.strides, layer.spatial))
-        crop = tuple(slice(layer.padding, layer.padding + o) for o in eq.out_size)
+        out = tuple(
+            s * (i - 1) + layer.kernel
+            for s, i in zip(eq.strides, layer.spatial)
+        )
+        crop = tuple(
+            slice(layer.padding, layer.padding + o) for o in eq.out_size
+        )
     shape = (layer.batch,) + tuple(out) + (layer.c_out,)
 
     def run():
@@ -321,17 +375,52 @@ def feasible(method, layer, budget):
     """Whether a slow method can run this layer within the memory budget (bytes) and in seconds."""
     item = 4
     out_positions = math.prod(layer.out_size)
-    if method == "matrix":  # the dense (C_in*P_in) x (C_out*P_out) matrix, built at every call
-        return layer.c_in * math.prod(layer.spatial) * layer.c_out * out_positions * item <= budget / 4
+    if (
+        method == "matrix"
+    ):  # the dense (C_in*P_in) x (C_out*P_out) matrix, built at every call
+        return (
+            layer.c_in
+            * math.prod(layer.spatial)
+            * layer.c_out
+            * out_positions
+            * item
+            <= budget / 4
+        )
     if method == "sparse":  # index arrays of nnz int64s built on the way
-        return layer.c_in * layer.c_out * layer.kernel ** layer.dims * math.prod(layer.spatial) * 40 <= budget
-    if method == "direct":  # im2col of the zero-inflated input: N * C_in * K * P_out
-        return layer.batch * layer.c_in * layer.kernel ** layer.dims * out_positions * item * 3 <= budget
-    if method == "scatter":  # a Python loop over input positions, each reading the whole weight
-        weight_bytes = layer.c_in * layer.c_out * layer.kernel ** layer.dims * item
-        return math.prod(layer.spatial) <= 70_000 and math.prod(layer.spatial) * weight_bytes <= 4 * budget
-    if method == "subpixel":  # s^n convolutions, each an im2col of the small input
-        return layer.stride ** layer.dims <= 4096
+        return (
+            layer.c_in
+            * layer.c_out
+            * layer.kernel**layer.dims
+            * math.prod(layer.spatial)
+            * 40
+            <= budget
+        )
+    if (
+        method == "direct"
+    ):  # im2col of the zero-inflated input: N * C_in * K * P_out
+        return (
+            layer.batch
+            * layer.c_in
+            * layer.kernel**layer.dims
+            * out_positions
+            * item
+            * 3
+            <= budget
+        )
+    if (
+        method == "scatter"
+    ):  # a Python loop over input positions, each reading the whole weight
+        weight_bytes = (
+            layer.c_in * layer.c_out * layer.kernel**layer.dims * item
+        )
+        return (
+            math.prod(layer.spatial) <= 70_000
+            and math.prod(layer.spatial) * weight_bytes <= 4 * budget
+        )
+    if (
+        method == "subpixel"
+    ):  # s^n convolutions, each an im2col of the small input
+        return layer.stride**layer.dims <= 4096
     return True
 
 
@@ -343,8 +432,15 @@ def _progress(total, desc, show):
     try:
         from tqdm import tqdm
 
-        return tqdm(total=total, desc=desc, file=sys.stderr, disable=not show, leave=False)
+        return tqdm(
+            total=total,
+            desc=desc,
+            file=sys.stderr,
+            disable=not show,
+            leave=False,
+        )
     except ImportError:  # pragma: no cover
+
         class _Null:
             def update(self, *_):
                 pass
@@ -370,7 +466,12 @@ def interleaved_medians(fns, min_time=0.3, max_repeats=15, min_repeats=3):
         start = time.perf_counter()
         fn()
         first[name] = time.perf_counter() - start
-    repeats = int(min(max_repeats, max(min_repeats, min_time / max(sum(first.values()), 1e-6))))
+    repeats = int(
+        min(
+            max_repeats,
+            max(min_repeats, min_time / max(sum(first.values()), 1e-6)),
+        )
+    )
     times = {name: [] for name in fns}
     for _ in range(repeats):
         for name, fn in fns.items():
@@ -396,31 +497,58 @@ def run_suite(layers, methods, tf, budget, show_progress=True, min_time=0.3):
     for layer in layers:
         x, w = _layer_arrays(layer, rng)
         bar.set_postfix_str(layer.name)
-        fast = {"gemm": numpy_method("gemm", layer, x, w), "torch": torch_method(layer, x, w)}
+        fast = {
+            "gemm": numpy_method("gemm", layer, x, w),
+            "torch": torch_method(layer, x, w),
+        }
         if tf is not None:
             fast["tensorflow"] = tf_method(layer, x, w, tf)
         times = interleaved_medians(fast, min_time=min_time)
         for method in slow:
             ok = feasible(method, layer, budget)
-            times[method] = median_time(numpy_method(method, layer, x, w), min_time=min_time) if ok else None
-        times = {m: times.get(m) for m in list(methods) + list(fast) if m in times}
+            times[method] = (
+                median_time(
+                    numpy_method(method, layer, x, w), min_time=min_time
+                )
+                if ok
+                else None
+            )
+        times = {
+            m: times.get(m) for m in list(methods) + list(fast) if m in times
+        }
         bar.update()
         torch_time = times["torch"]
         reference = np.asarray(torch_method(layer, x, w)())
         checks = {"gemm": numpy_method("gemm", layer, x, w)()}
         if tf is not None:
-            checks["tensorflow"] = np.moveaxis(np.asarray(tf_method(layer, x, w, tf)()), -1, 1)
+            checks["tensorflow"] = np.moveaxis(
+                np.asarray(tf_method(layer, x, w, tf)()), -1, 1
+            )
         scale = float(np.abs(reference).max())
-        rows.append({
-            "max_rel_diff_to_torch": {m: float(np.abs(y - reference).max()) / scale for m, y in checks.items()},
-            **{k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(layer).items()},
-            "dims": layer.dims,
-            "out_size": list(layer.out_size),
-            "flops": layer.flops,
-            "seconds": times,
-            "ratio_to_torch": {m: (t / torch_time if t is not None else None) for m, t in times.items()},
-            "gflops": {m: (layer.flops / t / 1e9 if t is not None else None) for m, t in times.items()},
-        })
+        rows.append(
+            {
+                "max_rel_diff_to_torch": {
+                    m: float(np.abs(y - reference).max()) / scale
+                    for m, y in checks.items()
+                },
+                **{
+                    k: (list(v) if isinstance(v, tuple) else v)
+                    for k, v in asdict(layer).items()
+                },
+                "dims": layer.dims,
+                "out_size": list(layer.out_size),
+                "flops": layer.flops,
+                "seconds": times,
+                "ratio_to_torch": {
+                    m: (t / torch_time if t is not None else None)
+                    for m, t in times.items()
+                },
+                "gflops": {
+                    m: (layer.flops / t / 1e9 if t is not None else None)
+                    for m, t in times.items()
+                },
+            }
+        )
     bar.close()
     return rows
 
@@ -440,19 +568,36 @@ def fitted_slope(xs, ys, last=3):
     return float(np.polyfit(lx, ly, 1)[0])
 
 
-SCALING_METHODS = ("scatter", "matrix", "sparse", "direct", "subpixel", "gemm", "torch", "tensorflow")
+SCALING_METHODS = (
+    "scatter",
+    "matrix",
+    "sparse",
+    "direct",
+    "subpixel",
+    "gemm",
+    "torch",
+    "tensorflow",
+)
 
 
-def run_scaling(layers, variable, values, tf, budget, show_progress=True, min_time=0.2):
+def run_scaling(
+    layers, variable, values, tf, budget, show_progress=True, min_time=0.2
+):
     """Time and peak memory of every method on a family of layers (one per value of ``variable``)."""
     rng = np.random.default_rng(1)
-    methods = [m for m in SCALING_METHODS if m != "tensorflow" or tf is not None]
+    methods = [
+        m for m in SCALING_METHODS if m != "tensorflow" or tf is not None
+    ]
     result = {m: {"seconds": [], "peak_bytes": []} for m in methods}
-    bar = _progress(len(layers) * len(methods), f"scaling vs {variable}", show_progress)
+    bar = _progress(
+        len(layers) * len(methods), f"scaling vs {variable}", show_progress
+    )
     for layer in layers:
         x, w = _layer_arrays(layer, rng)
         for method in methods:
-            bar.set_postfix_str(f"{variable}={getattr(layer, variable) if variable != 'size' else layer.spatial[0]}: {method}")
+            bar.set_postfix_str(
+                f"{variable}={getattr(layer, variable) if variable != 'size' else layer.spatial[0]}: {method}"
+            )
             if method == "torch":
                 fn, memory = torch_method(layer, x, w), rss_peak_rise
             elif method == "tensorflow":
@@ -467,14 +612,21 @@ def run_scaling(layers, variable, values, tf, budget, show_progress=True, min_ti
                 result[method]["seconds"].append(None)
                 result[method]["peak_bytes"].append(None)
             else:
-                result[method]["seconds"].append(median_time(fn, min_time=min_time, max_repeats=7))
+                result[method]["seconds"].append(
+                    median_time(fn, min_time=min_time, max_repeats=7)
+                )
                 result[method]["peak_bytes"].append(memory(fn))
             bar.update()
     bar.close()
-    for method, data in result.items():
+    for data in result.values():
         data["slope_seconds"] = fitted_slope(values, data["seconds"])
         data["slope_peak_bytes"] = fitted_slope(values, data["peak_bytes"])
-    return {"variable": variable, "values": list(values), "layers": [asdict(l) for l in layers], "methods": result}
+    return {
+        "variable": variable,
+        "values": list(values),
+        "layers": [asdict(layer) for layer in layers],
+        "methods": result,
+    }
 
 
 def scaling_layers(quick):
@@ -482,9 +634,14 @@ def scaling_layers(quick):
     sizes = (4, 8) if quick else (8, 16, 32, 64, 128, 256)
     strides = (1, 2) if quick else (1, 2, 3, 4, 6, 8)
     c = 2 if quick else 16
-    by_size = [Layer(f"{h}x{h}", "scaling", 1, c, c, (h, h), 4, 2, 1) for h in sizes]
+    by_size = [
+        Layer(f"{h}x{h}", "scaling", 1, c, c, (h, h), 4, 2, 1) for h in sizes
+    ]
     side = 6 if quick else 32
-    by_stride = [Layer(f"s={s}", "scaling", 1, c, c, (side, side), 4, s, 0) for s in strides]
+    by_stride = [
+        Layer(f"s={s}", "scaling", 1, c, c, (side, side), 4, s, 0)
+        for s in strides
+    ]
     return sizes, by_size, strides, by_stride
 
 
@@ -504,8 +661,13 @@ def suite_table(rows, methods, tf_present):
     """The suite as a markdown table: times in ms, ratios to PyTorch, gemm's GFLOP/s."""
     cols = list(methods) + ["torch"] + (["tensorflow"] if tf_present else [])
     names = {"tensorflow": "TF"}
-    head = (["layer", "GFLOP"] + [f"{names.get(m, m)} ms" for m in cols]
-            + ["gemm/torch"] + (["TF/torch"] if tf_present else []) + ["gemm GFLOP/s"])
+    head = (
+        ["layer", "GFLOP"]
+        + [f"{names.get(m, m)} ms" for m in cols]
+        + ["gemm/torch"]
+        + (["TF/torch"] if tf_present else [])
+        + ["gemm GFLOP/s"]
+    )
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         cells = [row["name"], f"{row['flops'] / 1e9:.3f}"]
@@ -519,8 +681,14 @@ def suite_table(rows, methods, tf_present):
 
 
 STYLE = {
-    "gemm": ("C0", "o"), "subpixel": ("C1", "s"), "direct": ("C2", "^"), "scatter": ("C3", "v"),
-    "matrix": ("C4", "D"), "sparse": ("C5", "P"), "torch": ("k", "x"), "tensorflow": ("C7", "*"),
+    "gemm": ("C0", "o"),
+    "subpixel": ("C1", "s"),
+    "direct": ("C2", "^"),
+    "scatter": ("C3", "v"),
+    "matrix": ("C4", "D"),
+    "sparse": ("C5", "P"),
+    "torch": ("k", "x"),
+    "tensorflow": ("C7", "*"),
 }
 
 
@@ -530,19 +698,31 @@ def plot_suite(rows, path):
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    methods = [m for m in ("gemm", "subpixel", "direct", "tensorflow") if any(r["seconds"].get(m) for r in rows)]
+    methods = [
+        m
+        for m in ("gemm", "subpixel", "direct", "tensorflow")
+        if any(r["seconds"].get(m) for r in rows)
+    ]
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.5))
     height = 0.8 / len(methods)
     for j, method in enumerate(methods):
         ratios = [r["ratio_to_torch"].get(method) or np.nan for r in rows]
-        ax.barh(np.arange(len(rows)) + j * height, ratios, height, color=STYLE[method][0], label=method)
+        ax.barh(
+            np.arange(len(rows)) + j * height,
+            ratios,
+            height,
+            color=STYLE[method][0],
+            label=method,
+        )
     ax.axvline(1, color="k", lw=1)
     ax.axvline(1.5, color="k", lw=1, ls="--")
     ax.set_xscale("log")
     ax.set_yticks(np.arange(len(rows)) + 0.4 - height / 2)
     ax.set_yticklabels([r["name"] for r in rows])
     ax.invert_yaxis()
-    ax.set_xlabel("time / PyTorch time (log scale; < 1 is faster than PyTorch; dashed: the 1.5 target)")
+    ax.set_xlabel(
+        "time / PyTorch time (log scale; < 1 is faster than PyTorch; dashed: the 1.5 target)"
+    )
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -560,7 +740,9 @@ def plot_scaling(study, path, xlabel):
     for method, data in study["methods"].items():
         color, marker = STYLE[method]
         for ax, key in zip(axes, ("seconds", "peak_bytes")):
-            ys = np.array([np.nan if v is None else v for v in data[key]], dtype=float)
+            ys = np.array(
+                [np.nan if v is None else v for v in data[key]], dtype=float
+            )
             if np.all(np.isnan(ys)):
                 continue
             slope = data[f"slope_{key}"]
@@ -582,8 +764,17 @@ def plot_scaling(study, path, xlabel):
 # --------------------------------------------------------------------------------------------
 
 
-def run(out=DEFAULT_OUT, quick=False, threads=None, budget=2 * 2**30, suite_budget=512 * 2**20, use_tf=True,
-        layers=None, show_progress=True, min_time=None):
+def run(
+    out=DEFAULT_OUT,
+    quick=False,
+    threads=None,
+    budget=2 * 2**30,
+    suite_budget=512 * 2**20,
+    use_tf=True,
+    layers=None,
+    show_progress=True,
+    min_time=None,
+):
     """Run both studies and write ``bench.json``, ``suite_table.md`` and three PNG plots to ``out``.
 
     Returns the JSON-ready dictionary. ``quick`` uses a tiny suite and scaling family (seconds).
@@ -598,7 +789,11 @@ def run(out=DEFAULT_OUT, quick=False, threads=None, budget=2 * 2**30, suite_budg
     tf = _import_tf(threads) if use_tf else None
     if min_time is None:
         min_time = 0.05 if quick else 0.3
-    layers = layers if layers is not None else (quick_suite() if quick else default_suite())
+    layers = (
+        layers
+        if layers is not None
+        else (quick_suite() if quick else default_suite())
+    )
 
     info = machine_info(threads)
     import torch
@@ -608,60 +803,133 @@ def run(out=DEFAULT_OUT, quick=False, threads=None, budget=2 * 2**30, suite_budg
     if tf is not None:
         info["tensorflow"] = tf.__version__
     peak = matmul_peak_gflops(512 if quick else 2048)
-    rows = run_suite(layers, NUMPY_METHODS, tf, suite_budget, show_progress, min_time)
+    rows = run_suite(
+        layers, NUMPY_METHODS, tf, suite_budget, show_progress, min_time
+    )
     sizes, by_size, strides, by_stride = scaling_layers(quick)
-    size_study = run_scaling(by_size, "size", sizes, tf, budget, show_progress, min_time)
-    stride_study = run_scaling(by_stride, "stride", strides, tf, budget, show_progress, min_time)
+    size_study = run_scaling(
+        by_size, "size", sizes, tf, budget, show_progress, min_time
+    )
+    stride_study = run_scaling(
+        by_stride, "stride", strides, tf, budget, show_progress, min_time
+    )
     info["load_average_end"] = list(os.getloadavg())
-    peak = max(peak, matmul_peak_gflops(512 if quick else 2048))  # the better of two moments
+    peak = max(
+        peak, matmul_peak_gflops(512 if quick else 2048)
+    )  # the better of two moments
 
     largest = sorted(rows, key=lambda r: r["flops"], reverse=True)[:3]
     result = {
         "schema": 1,
         "machine": info,
-        "settings": {"quick": quick, "dtype": "float32", "scaling_budget_bytes": budget,
-                     "suite_budget_bytes": suite_budget, "min_time": min_time,
-                     "memory": "tracemalloc peak for numpy methods; VmHWM rise for torch and tensorflow"},
+        "settings": {
+            "quick": quick,
+            "dtype": "float32",
+            "scaling_budget_bytes": budget,
+            "suite_budget_bytes": suite_budget,
+            "min_time": min_time,
+            "memory": "tracemalloc peak for numpy methods; VmHWM rise for torch and tensorflow",
+        },
         "matmul_peak_gflops": peak,
         "suite": rows,
-        "geomean_ratio_to_torch": {m: geometric_mean([r["ratio_to_torch"][m] for r in rows])
-                                   for m in list(NUMPY_METHODS) + (["tensorflow"] if tf is not None else [])},
-        "largest_layers_gemm_fraction_of_peak": {r["name"]: r["gflops"]["gemm"] / peak for r in largest},
+        "geomean_ratio_to_torch": {
+            m: geometric_mean([r["ratio_to_torch"][m] for r in rows])
+            for m in list(NUMPY_METHODS)
+            + (["tensorflow"] if tf is not None else [])
+        },
+        "largest_layers_gemm_fraction_of_peak": {
+            r["name"]: r["gflops"]["gemm"] / peak for r in largest
+        },
         "scaling": {"size": size_study, "stride": stride_study},
         "wall_seconds": None,
     }
     table = suite_table(rows, NUMPY_METHODS, tf is not None)
     (out / "suite_table.md").write_text(table + "\n")
     plot_suite(rows, out / "suite_ratios.png")
-    plot_scaling(size_study, out / "scaling_size.png", "input side H (k=4, s=2, p=1; H x H -> 2H x 2H)")
-    plot_scaling(stride_study, out / "scaling_stride.png", "stride s (k=4, p=0, 32x32 input)" if not quick else "stride s")
+    plot_scaling(
+        size_study,
+        out / "scaling_size.png",
+        "input side H (k=4, s=2, p=1; H x H -> 2H x 2H)",
+    )
+    plot_scaling(
+        stride_study,
+        out / "scaling_stride.png",
+        "stride s (k=4, p=0, 32x32 input)" if not quick else "stride s",
+    )
     result["wall_seconds"] = time.perf_counter() - started
     (out / "bench.json").write_text(json.dumps(result, indent=1) + "\n")
     return result
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tconv_lib.bench", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="a tiny suite and scaling study (seconds)")
-    parser.add_argument("--out", default=str(DEFAULT_OUT), help="output directory (default: notebooks/bench)")
-    parser.add_argument("--threads", type=int, default=None, help="threads for BLAS, torch and TF (default: all cores)")
-    parser.add_argument("--budget-gb", type=float, default=2.0,
-                        help="memory budget of the slow methods in the scaling study (GiB; the suite uses a quarter)")
+    parser = argparse.ArgumentParser(
+        prog="python -m tconv_lib.bench", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a tiny suite and scaling study (seconds)",
+    )
+    parser.add_argument(
+        "--out",
+        default=str(DEFAULT_OUT),
+        help="output directory (default: notebooks/bench)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads for BLAS, torch and TF (default: all cores)",
+    )
+    parser.add_argument(
+        "--budget-gb",
+        type=float,
+        default=2.0,
+        help="memory budget of the slow methods in the scaling study (GiB; the suite uses a quarter)",
+    )
     parser.add_argument("--no-tf", action="store_true", help="skip TensorFlow")
     args = parser.parse_args(argv)
-    result = run(args.out, quick=args.quick, threads=args.threads, budget=int(args.budget_gb * 2**30), suite_budget=int(args.budget_gb * 2**28),
-                 use_tf=not args.no_tf)
+    result = run(
+        args.out,
+        quick=args.quick,
+        threads=args.threads,
+        budget=int(args.budget_gb * 2**30),
+        suite_budget=int(args.budget_gb * 2**28),
+        use_tf=not args.no_tf,
+    )
     m = result["machine"]
-    print(f"{m['cpu_model']}, {m['cores']} cores, {m['threads']} threads; BLAS {m.get('blas')}; "
-          f"TF_ENABLE_ONEDNN_OPTS={m['tf_enable_onednn_opts']}; load {m['load_average_start']}")
-    print(f"numpy float32 matmul peak: {result['matmul_peak_gflops']:.1f} GFLOP/s")
-    print(suite_table(result["suite"], NUMPY_METHODS, "tensorflow" in result["suite"][0]["seconds"]))
+    print(
+        f"{m['cpu_model']}, {m['cores']} cores, {m['threads']} threads; BLAS {m.get('blas')}; "
+        f"TF_ENABLE_ONEDNN_OPTS={m['tf_enable_onednn_opts']}; load {m['load_average_start']}"
+    )
+    print(
+        f"numpy float32 matmul peak: {result['matmul_peak_gflops']:.1f} GFLOP/s"
+    )
+    print(
+        suite_table(
+            result["suite"],
+            NUMPY_METHODS,
+            "tensorflow" in result["suite"][0]["seconds"],
+        )
+    )
     geo = result["geomean_ratio_to_torch"]
-    print("geometric mean time ratio to torch: " + ", ".join(f"{k} {v:.2f}" for k, v in geo.items() if v))
-    print("gemm on the largest layers, fraction of the matmul peak: "
-          + ", ".join(f"{k} {v:.0%}" for k, v in result["largest_layers_gemm_fraction_of_peak"].items()))
+    print(
+        "geometric mean time ratio to torch: "
+        + ", ".join(f"{k} {v:.2f}" for k, v in geo.items() if v)
+    )
+    print(
+        "gemm on the largest layers, fraction of the matmul peak: "
+        + ", ".join(
+            f"{k} {v:.0%}"
+            for k, v in result["largest_layers_gemm_fraction_of_peak"].items()
+        )
+    )
     for name, study in result["scaling"].items():
-        slopes = ", ".join(f"{k} {v['slope_seconds']:.2f}" for k, v in study["methods"].items() if v["slope_seconds"])
+        slopes = ", ".join(
+            f"{k} {v['slope_seconds']:.2f}"
+            for k, v in study["methods"].items()
+            if v["slope_seconds"]
+        )
         print(f"log-log time slopes vs {name}: {slopes}")
     print(f"wrote {args.out} in {result['wall_seconds']:.0f} s")
 

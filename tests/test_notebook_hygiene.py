@@ -5,6 +5,7 @@ order; no error output except in cells tagged raises-exception; no absolute mach
 TensorFlow log line in any output; the python3 kernel; TensorFlow's two environment variables are set
 before TensorFlow is first imported.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,10 @@ TF_LOG = re.compile(
     r"|^[IWEF]\d{4} [\d:.]+\s+\d+ [\w.]+:\d+\]",
     re.M,
 )
-TF_IMPORT = re.compile(r"^\s*(?:import\s+tensorflow\b|from\s+tensorflow\b|import\s+keras\b|from\s+keras\b)", re.M)
+TF_IMPORT = re.compile(
+    r"^\s*(?:import\s+tensorflow\b|from\s+tensorflow\b|import\s+keras\b|from\s+keras\b)",
+    re.M,
+)
 TF_ENV = ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")
 
 
@@ -38,10 +42,18 @@ def output_texts(cell):
         if output.get("output_type") == "stream":
             yield "".join(output.get("text", ""))
         elif output.get("output_type") == "error":
-            yield "\n".join(output.get("traceback", [])) + output.get("evalue", "")
+            yield "\n".join(output.get("traceback", [])) + output.get(
+                "evalue", ""
+            )
         for mime, data in output.get("data", {}).items():
             if mime.startswith("text/") or mime.endswith("json"):
-                yield data if isinstance(data, str) else "".join(data) if isinstance(data, list) else json.dumps(data)
+                yield (
+                    data
+                    if isinstance(data, str)
+                    else "".join(data)
+                    if isinstance(data, list)
+                    else json.dumps(data)
+                )
 
 
 def load(path):
@@ -58,9 +70,19 @@ def ids(paths):
 
 def test_every_notebook_is_in_the_toc_and_every_toc_entry_exists():
     listed = toc_files()
-    missing_files = [f for f in listed if not any((ROOT / f"{f}{ext}").exists() for ext in (".ipynb", ".md"))]
-    assert not missing_files, f"_toc.yml lists files that do not exist: {missing_files}"
-    unlisted = [p.relative_to(ROOT).as_posix() for p in NOTEBOOKS if p.relative_to(ROOT).with_suffix("").as_posix() not in listed]
+    missing_files = [
+        f
+        for f in listed
+        if not any((ROOT / f"{f}{ext}").exists() for ext in (".ipynb", ".md"))
+    ]
+    assert not missing_files, (
+        f"_toc.yml lists files that do not exist: {missing_files}"
+    )
+    unlisted = [
+        p.relative_to(ROOT).as_posix()
+        for p in NOTEBOOKS
+        if p.relative_to(ROOT).with_suffix("").as_posix() not in listed
+    ]
     assert not unlisted, f"notebooks missing from _toc.yml: {unlisted}"
     assert len(set(listed)) == len(listed), "a file is listed twice in _toc.yml"
 
@@ -69,8 +91,12 @@ def test_every_notebook_is_in_the_toc_and_every_toc_entry_exists():
 def test_code_cells_executed_in_order(path):
     counts = [cell.get("execution_count") for cell in code_cells(load(path))]
     not_run = [i for i, c in enumerate(counts) if c is None]
-    assert not not_run, f"code cells {not_run} (0-based among code cells) have no execution_count: execute the notebook"
-    assert counts == list(range(1, len(counts) + 1)), f"execution counts are {counts}, not 1..{len(counts)}: re-run top to bottom"
+    assert not not_run, (
+        f"code cells {not_run} (0-based among code cells) have no execution_count: execute the notebook"
+    )
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"execution counts are {counts}, not 1..{len(counts)}: re-run top to bottom"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
@@ -78,20 +104,32 @@ def test_no_error_outputs_except_tagged(path):
     bad = []
     for i, cell in enumerate(code_cells(load(path))):
         tags = cell.get("metadata", {}).get("tags", [])
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        errors = [
+            o
+            for o in cell.get("outputs", [])
+            if o.get("output_type") == "error"
+        ]
         if errors and "raises-exception" not in tags:
-            bad.append(f"code cell {i}: {errors[0].get('ename')}: {errors[0].get('evalue')}")
-    assert not bad, "error outputs in cells not tagged raises-exception:\n" + "\n".join(bad)
+            bad.append(
+                f"code cell {i}: {errors[0].get('ename')}: {errors[0].get('evalue')}"
+            )
+    assert not bad, (
+        "error outputs in cells not tagged raises-exception:\n" + "\n".join(bad)
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_no_absolute_machine_paths(path):
     bad = []
     for i, cell in enumerate(load(path)["cells"]):
-        for where, text in [("source", source(cell))] + [("output", t) for t in output_texts(cell)]:
+        for where, text in [("source", source(cell))] + [
+            ("output", t) for t in output_texts(cell)
+        ]:
             match = ABSOLUTE_PATH.search(text)
             if match:
-                bad.append(f"cell {i} {where}: ...{text[max(0, match.start() - 40):match.end() + 40]!r}...")
+                bad.append(
+                    f"cell {i} {where}: ...{text[max(0, match.start() - 40) : match.end() + 40]!r}..."
+                )
     assert not bad, "absolute machine paths:\n" + "\n".join(bad)
 
 
@@ -104,15 +142,21 @@ def test_kernelspec_is_python3(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_tensorflow_environment_set_before_import(path):
     cells = code_cells(load(path))
-    first_import = next((i for i, c in enumerate(cells) if TF_IMPORT.search(source(c))), None)
+    first_import = next(
+        (i for i, c in enumerate(cells) if TF_IMPORT.search(source(c))), None
+    )
     if first_import is None:
         return
     before = "".join(source(c) for c in cells[:first_import])
     in_cell = source(cells[first_import])
     prefix = in_cell[: TF_IMPORT.search(in_cell).start()]
     for name in TF_ENV:
-        assert re.search(rf"os\.environ\[\s*['\"]{name}['\"]\s*\]\s*=|os\.environ\.setdefault\(\s*['\"]{name}['\"]",
-                         before + prefix), f"{name} is not set before the first TensorFlow/Keras import (code cell {first_import})"
+        assert re.search(
+            rf"os\.environ\[\s*['\"]{name}['\"]\s*\]\s*=|os\.environ\.setdefault\(\s*['\"]{name}['\"]",
+            before + prefix,
+        ), (
+            f"{name} is not set before the first TensorFlow/Keras import (code cell {first_import})"
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids(NOTEBOOKS))
@@ -122,8 +166,13 @@ def test_no_tensorflow_log_lines_in_outputs(path):
         for text in output_texts(cell):
             match = TF_LOG.search(text)
             if match:
-                bad.append(f"code cell {i}: {text[max(0, match.start() - 60):match.end() + 60]!r}")
-    assert not bad, "TensorFlow log lines in outputs (set TF_CPP_MIN_LOG_LEVEL=2 and TF_ENABLE_ONEDNN_OPTS=0):\n" + "\n".join(bad)
+                bad.append(
+                    f"code cell {i}: {text[max(0, match.start() - 60) : match.end() + 60]!r}"
+                )
+    assert not bad, (
+        "TensorFlow log lines in outputs (set TF_CPP_MIN_LOG_LEVEL=2 and TF_ENABLE_ONEDNN_OPTS=0):\n"
+        + "\n".join(bad)
+    )
 
 
 def test_repository_url_is_one_setting():
