@@ -166,13 +166,13 @@ def test_direct_animation_reveals_one_output_per_frame():
 @pytest.mark.parametrize(
     "x, w, p, title",
     [
-        (X, K, 0, "zeros inserted,\npadded by 1"),
-        (np.ones((4, 4)), np.ones((2, 2)), 2, "zeros inserted,\ncropped by 1"),
+        (X, K, 0, "padded by k-1-p = 1"),
+        (np.ones((4, 4)), np.ones((2, 2)), 2, "cropped by p-(k-1) = 1"),
         (
             np.ones((4, 4)),
             np.ones((2, 2)),
             (0, 2),
-            "zeros inserted,\npadded/cropped by (1, -1)",
+            "padded/cropped by k-1-p = (1, -1)",
         ),
     ],
 )
@@ -239,3 +239,43 @@ def test_scatter_and_direct_numbers_match_the_library_on_random_examples(
         drawn_numbers(fig, "canvas"), expected_canvas(x, w, s, p, op, d)
     )
     plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "x, w, s, d, title",
+    [
+        (X, K, 1, 1, "padded by k-1-p = 1"),
+        (X, K, 2, 1, "zeros inserted,\npadded by k-1-p = 1"),
+        (X, K, 1, 2, "padded by d(k-1)-p = 2"),
+    ],
+)
+def test_direct_title_names_zeros_only_with_a_stride_and_d_only_with_dilation(
+    x, w, s, d, title
+):
+    fig = viz.direct_figure(x, w, stride=s, dilation=d)
+    drawn = [t.get_text() for t in fig.axes[0].texts]
+    assert title in drawn
+    assert not [t for t in drawn if "inserted" in t] or s > 1
+    legend = (
+        [t.get_text() for t in fig.legends[0].get_texts()]
+        if fig.legends
+        else []
+    )
+    legend += [
+        t.get_text()
+        for ax in fig.axes
+        if ax.get_legend()
+        for t in ax.get_legend().get_texts()
+    ]
+    assert f"padding {title.split('by ')[1]}" in legend
+
+
+def test_direct_1d_label_says_zeros_inserted_only_with_a_stride():
+    def labels(stride):
+        fig = viz.direct_figure([1, 2, 3], [1, 1], stride=stride)
+        return [
+            t.get_text() for t in fig.axes[0].texts if "padded" in t.get_text()
+        ]
+
+    assert labels(1) == ["padded input"]
+    assert labels(2) == ["zeros inserted,\npadded input"]

@@ -143,3 +143,53 @@ def test_overlap_figure_says_checkerboard_when_the_interior_is_uneven(
     assert notes == [
         "the interior is evenly covered: no checkerboard" if even else uneven
     ]
+
+
+def label_texts(fig):
+    return [
+        t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("$")
+    ]
+
+
+def test_transposed_matrix_is_labelled_from_the_transposed_convolutions_side():
+    w = np.array([[1, 0, 2], [0, 1, 0], [-1, 0, 1]])
+    fig = viz.matrix_figure(w, (4, 4), transposed=True, x=[[1, 2], [3, 1]])
+    labels = label_texts(fig)
+    # its input x: the 4 columns and the vector multiplied; its output y: 16 rows
+    assert labels.count("$x_{00}$") == 2 and "$x_{11}$" in labels
+    assert labels.count("$y_{33}$") == 2 and "$x_{33}$" not in labels
+    headers = [
+        t.get_text() for t in fig.axes[0].texts if t.get_style() == "italic"
+    ]
+    assert headers == ["x", "y"]
+
+
+def test_zero_taps_are_drawn_in_the_band_and_structural_zeros_blank():
+    w = np.array([[1, 0, 2], [0, 1, 0], [-1, 0, 1]])
+    for transposed in (False, True):
+        fig = viz.matrix_figure(w, (4, 4), transposed=transposed)
+        c = tl.conv_matrix(w[None, None].astype(float), (4, 4))
+        band = tl.conv_matrix(np.ones((1, 1, 3, 3)), (4, 4)) != 0
+        c, band = (c.T, band.T) if transposed else (c, band)
+        marked = {
+            tuple(int(v) for v in p.get_gid().split(":")[1].split(","))
+            for p in patches(fig, "matrix-zero-tap")
+        }
+        assert marked == {tuple(i) for i in np.argwhere(band & (c == 0))}
+        assert len(marked) == 4 * 4  # 4 zero taps in each of the 4 rows of C
+        zeros = [t.get_text() for t in texts(fig, "matrix-zero-tap-value")]
+        assert zeros == ["0"] * 16
+
+
+def test_groups_figure_draws_the_block_diagonal_matrix_with_a_colour_bar():
+    wg = np.arange(1.0, 19.0).reshape(2, 1, 3, 3)
+    fig = viz.groups_figure(wg, (5, 5), groups=2)
+    expected = tl.conv_matrix(wg, (5, 5), groups=2).T
+    np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), expected)
+    assert expected.shape == (50, 18)
+    assert not expected[:25, 9:].any() and not expected[25:, :9].any()
+    colorbar = fig.axes[0].images[0].colorbar  # the image's scale, 0 to max
+    assert colorbar is not None and colorbar.ax in fig.axes[0].child_axes
+    assert tuple(colorbar.ax.get_ylim()) == (0.0, 18.0)
+    with pytest.raises(ValueError, match="C_out"):
+        viz.groups_figure(np.ones((3, 3)), (5, 5), groups=1)

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from test_viz_scatter import W3, K, X
-from viz_artists import drawn_numbers, tconv
+from viz_artists import drawn_numbers, index_of, patches, tconv
 
 import tconv_lib as tl
 from tconv_lib import messages, viz
@@ -55,6 +55,7 @@ def test_public_names_are_importable_from_viz():
         assert getattr(viz, name) is not None
     assert set(viz.__all__) == {
         "COLORS", "show_arrays", "scatter_figure", "direct_figure", "matrix_figure",
+        "groups_figure",
         "overlap_figure", "subpixel_figure", "four_views_figure", "scatter_animation",
         "direct_animation", "explorer", "save_gif",
     }  # fmt: skip
@@ -295,3 +296,18 @@ def test_every_public_function_has_the_numpydoc_sections():
                 assert (
                     f"\n{parameter} : " in doc or f"\n{parameter}, " in doc
                 ), (name, parameter)
+
+
+def test_show_arrays_hatches_the_cells_a_mask_marks_cropped():
+    canvas = np.arange(49.0).reshape(7, 7)
+    mask = np.zeros((7, 7), bool)
+    mask[6, :] = mask[:, 6] = True
+    fig = viz.show_arrays([canvas, canvas[:6, :6]], cropped=[mask, None])
+    marked = {index_of(p.get_gid()) for p in patches(fig, "array0-cropped")}
+    assert marked == {tuple(i) for i in np.argwhere(mask)}  # 13 cells
+    assert all(p.get_hatch() == "xx" for p in patches(fig, "array0-cropped"))
+    assert not patches(fig, "array1-cropped")
+    with pytest.raises(ValueError, match=r"cropped\[0\]"):
+        viz.show_arrays([canvas], cropped=[mask[:6]])
+    with pytest.raises(ValueError, match="cropped has 1 entries"):
+        viz.show_arrays([canvas, canvas], cropped=[mask])

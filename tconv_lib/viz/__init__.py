@@ -17,6 +17,7 @@ function                 what it draws                                          
 ``scatter_figure``       every input element stamps a scaled kernel into the output   00, 02-06
 ``direct_figure``        zero insertion, padding, the rotated kernel sliding           02, 03, 04
 ``matrix_figure``        the convolution matrix C, or C^T, as a labelled heatmap       01, 02
+``groups_figure``        C^T of a grouped layer: diagonal blocks, a colour bar         05
 ``overlap_figure``       how many stamps cover each output pixel: the checkerboard     07, 10
 ``subpixel_figure``      the kernel split into stride^n sub-kernels, interleaved       08, 09
 ``four_views_figure``    scatter, matrix, direct and sub-pixel views of one example    02
@@ -27,7 +28,7 @@ function                 what it draws                                          
 =======================  ===========================================================  =======
 
 One module per view (``scatter``, ``direct``, ``matrix``, ``overlap``, ``subpixel``,
-``four_views``, ``animations``, ``explorer``, ``arrays``), on a shared ``board`` (an Axes in
+``groups``, ``four_views``, ``animations``, ``explorer``, ``arrays``), on a shared ``board`` (an Axes in
 cell units) and ``style`` (the palette :data:`COLORS`, Okabe-Ito, colour-blind safe; padding,
 inserted zeros and cropped cells are also hatched so the figures read in grayscale).
 
@@ -40,6 +41,7 @@ from .arrays import show_arrays
 from .direct import direct_figure
 from .explorer import explorer
 from .four_views import four_views_figure
+from .groups import groups_figure
 from .matrix import matrix_figure
 from .overlap import overlap_figure
 from .scatter import scatter_figure
@@ -52,6 +54,7 @@ __all__ = [
     "scatter_figure",
     "direct_figure",
     "matrix_figure",
+    "groups_figure",
     "overlap_figure",
     "subpixel_figure",
     "four_views_figure",

@@ -7,7 +7,38 @@ import numpy as np
 from ..arguments import real_array
 from ..memory import MEMORY_BUDGET
 from .board import Board, check_cell_count, new_figure
-from .style import LABEL_PT, MUTED, ROLES, as_2d, shape_text
+from .style import (
+    COLORS,
+    HATCH,
+    LABEL_PT,
+    MUTED,
+    ROLES,
+    as_2d,
+    shape_text,
+)
+
+
+def crop_masks(cropped, arrays, grids):
+    """One boolean mask per grid (all False when not given), checked against its array."""
+    if cropped is None:
+        return [np.zeros(g.shape, bool) for g in grids]
+    if len(cropped) != len(grids):
+        raise ValueError(
+            f"cropped has {len(cropped)} entries for {len(grids)} arrays"
+        )
+    masks = []
+    for i, (mask, grid) in enumerate(zip(cropped, grids)):
+        if mask is None:
+            masks.append(np.zeros(grid.shape, bool))
+            continue
+        mask = np.asarray(mask)
+        if mask.dtype != bool or mask.shape != np.shape(arrays[i]):
+            raise ValueError(
+                f"cropped[{i}] must be a boolean mask of shape "
+                f"{np.shape(arrays[i])}; got {mask.dtype} of shape {mask.shape}"
+            )
+        masks.append(as_2d(mask))
+    return masks
 
 
 def show_arrays(
@@ -16,6 +47,7 @@ def show_arrays(
     show_values=True,
     roles=None,
     *,
+    cropped=None,
     memory_budget=MEMORY_BUDGET,
 ):
     """Small arrays side by side as labelled grids of cells.
@@ -34,21 +66,24 @@ def show_arrays(
         Write the numbers in the cells (left out when the cells are too small).
     roles : sequence of str, optional
         One role per array (its colours): input, kernel, output, padding, zero or cropped.
+    cropped : sequence of array_like of bool, optional
+        One mask (or None) per array, of the array's shape: True cells are hatched as cropped.
     memory_budget : int, optional
         Bytes the figure may use (default ``tconv_lib.MEMORY_BUDGET``).
 
     Returns
     -------
     matplotlib.figure.Figure
-        One Axes; the numbers of array ``i`` are Text artists with gid ``"array{i}-value:r,c"``.
+        One Axes; the numbers of array ``i`` are Text artists with gid ``"array{i}-value:r,c"``,
+        its cropped cells Rectangles with gid ``"array{i}-cropped:r,c"``.
 
     Raises
     ------
     TypeError
         If an array does not hold real numbers.
     ValueError
-        If an array is not 1-D or 2-D, ``titles`` or ``roles`` has the wrong length, a role is
-        unknown, or the cells would need more than ``memory_budget`` bytes.
+        If an array is not 1-D or 2-D, ``titles``, ``roles`` or ``cropped`` has the wrong
+        length, a role is unknown, a mask's shape is not its array's, or the cells would need more than ``memory_budget`` bytes.
 
     See Also
     --------
@@ -64,6 +99,14 @@ def show_arrays(
     >>> sorted(t.get_text() for t in fig.axes[0].texts
     ...        if (t.get_gid() or "").startswith("array1-value"))
     ['2', '2', '4', '7']
+
+    A mask hatches the cells a crop removes, here the last column:
+
+    >>> keep = [[False, True], [False, True]]
+    >>> fig = viz.show_arrays([x], cropped=[keep])
+    >>> len([p for p in fig.axes[0].patches
+    ...      if (p.get_gid() or "").startswith("array0-cropped")])
+    2
     """
     one_array = isinstance(arrays, np.ndarray) or (
         isinstance(arrays, (list, tuple))
@@ -94,6 +137,7 @@ def show_arrays(
     for role in roles:
         if role not in ROLES:
             raise ValueError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    masks = crop_masks(cropped, arrays, grids)
     what = f"arrays of shapes {[g.shape for g in grids]}"
     check_cell_count(sum(g.size for g in grids), what, memory_budget)
     gap, top = 1.4, (1.4 if titles is not None else 0.2)
@@ -107,6 +151,18 @@ def show_arrays(
         if titles is not None:
             board.title(centre, top - 0.25, titles[i])
         board.grid(grid, left, top, role, show_values, gid=f"array{i}")
+        for r, c in np.argwhere(masks[i]):
+            board.cell(
+                left + c,
+                top + r,
+                "none",
+                edge=COLORS["cropped"],
+                lw=1.2,
+                hatch=HATCH["cropped"],
+                hatchcolor=COLORS["cropped"],
+                gid=f"array{i}-cropped:{r},{c}",
+                z=2,
+            )
         shape = np.shape(np.asarray(arrays[i]))
         size = board.text_size(LABEL_PT)
         board.text(

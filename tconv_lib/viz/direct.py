@@ -155,6 +155,21 @@ def draw_window(board, data, layout, show_values, step):
     )
 
 
+def extended_title(data):
+    """``"zeros inserted,\\npadded by k-1-p = 1"``: zeros only when a stride > 1."""
+    before = tuple(b for b, _ in data.edges[2 - data.problem.n :])
+    formula = data.border_formula()
+    if min(before) >= 0:
+        edge = f"padded by {formula} = {argument_text(before)}"
+    elif max(before) <= 0:
+        crop = "p-d(k-1)" if formula.startswith("d") else "p-(k-1)"
+        amounts = argument_text(tuple(-b for b in before))
+        edge = f"cropped by {crop} = {amounts}"
+    else:
+        edge = f"padded/cropped by {formula} = {argument_text(before)}"
+    return f"zeros inserted,\n{edge}" if data.inserts_zeros() else edge
+
+
 def draw_direct(board, data, layout, show_values=True, step=0, reveal=None):
     """The direct view on ``board``: the window of output ``step``; outputs 0..reveal if given."""
     problem = data.problem
@@ -177,7 +192,12 @@ def draw_direct(board, data, layout, show_values=True, step=0, reveal=None):
     equation = draw_window(board, data, layout, show_values, step)
     draw_output_shape(board, problem, layout.output)
     if problem.n == 1:
-        board.label(ext_left, ext_top + 0.5, "zeros inserted,\npadded input")
+        name = "zeros inserted,\npadded input"
+        board.label(
+            ext_left,
+            ext_top + 0.5,
+            name if data.inserts_zeros() else "padded input",
+        )
         board.label(out_left, out_top + 0.5, "output y")
         if layout.input is not None:
             board.label(
@@ -192,17 +212,10 @@ def draw_direct(board, data, layout, show_values=True, step=0, reveal=None):
             color=COLORS["highlight"],
         )
     else:
-        before = tuple(b for b, _ in data.edges)
-        if min(before) >= 0:
-            edge = f"padded by {argument_text(before)}"
-        elif max(before) <= 0:
-            edge = f"cropped by {argument_text(tuple(-b for b in before))}"
-        else:
-            edge = f"padded/cropped by {argument_text(before)}"
         board.title(
             ext_left + data.values.shape[1] / 2,
             ext_top - 0.2,
-            f"zeros inserted,\n{edge}",
+            extended_title(data),
         )
         rotated_left, rotated_top = layout.rotated
         board.title(

@@ -107,6 +107,14 @@ class DirectData:
             )
         return -max(scores)[2]
 
+    def border_formula(self):
+        """The padding's formula in the example's terms: ``d(k-1)-p`` only when d > 1."""
+        return "d(k-1)-p" if max(self.problem.dilation) > 1 else "k-1-p"
+
+    def inserts_zeros(self):
+        """True when some stride exceeds 1: only then are zeros inserted."""
+        return max(self.problem.stride) > 1
+
     def legend(self):
         problem = self.problem
         items = [("input x", dict(facecolor=fill("input"), edgecolor=GRID))]
@@ -127,7 +135,9 @@ class DirectData:
             props = dict(
                 facecolor="white", edgecolor=GRID, hatch=HATCH["padding"]
             )
-            items.append((f"padding d(k-1)-p = {amounts}", props))
+            items.append(
+                (f"padding {self.border_formula()} = {amounts}", props)
+            )
         if "cropped" in kinds:
             amounts = argument_text(tuple(max(-b, 0) for b in before))
             props = dict(
@@ -135,7 +145,8 @@ class DirectData:
                 edgecolor=COLORS["cropped"],
                 hatch="xx",
             )
-            items.append((f"cropped: p-d(k-1) = {amounts}", props))
+            crop = "p-d(k-1)" if max(problem.dilation) > 1 else "p-(k-1)"
+            items.append((f"cropped: {crop} = {amounts}", props))
         props = dict(
             facecolor="white", edgecolor=COLORS["highlight"], linewidth=2.2
         )

@@ -16,6 +16,7 @@ from .style import (
     COLORS,
     GRID,
     LABEL_PT,
+    MUTED,
     TITLE_PT,
     argument_text,
     ink_on,
@@ -26,6 +27,9 @@ from .style import (
 
 INPUT_LABEL_COLOR = COLORS["input"]
 OUTPUT_LABEL_COLOR = "#006B4F"  # the output colour, darkened to read as text
+ZERO_TAP_FACE = tint(
+    COLORS["kernel"], 0.22
+)  # a zero tap: in the band, unlike blanks
 
 
 def matrix_colors(values):
@@ -112,6 +116,8 @@ def draw_matrix(board, picture, layout, show_values, title):
                     color=ink_on(cmap(norm(v))),
                     gid=f"matrix-value:{r},{c}",
                 )
+    if picture.band is not None:
+        draw_zero_taps(board, picture, left, top, size)
     label_pt = max(6.0, min(LABEL_PT, 0.8 * board.cell_pt))
     every = max(
         1, int(np.ceil(label_pt * 1.15 / board.cell_pt))
@@ -157,6 +163,29 @@ def draw_matrix(board, picture, layout, show_values, title):
         )
     if picture.vector_in is not None:
         draw_product(board, picture, layout, show_values, label_pt)
+
+
+def draw_zero_taps(board, picture, left, top, size):
+    """Kernel taps that are zero, in the band's colour with a "0": not structural zeros."""
+    taps = picture.band & (picture.matrix == 0)
+    for r, c in np.argwhere(taps):
+        board.cell(
+            left + c,
+            top + r,
+            ZERO_TAP_FACE,
+            edge="none",
+            gid=f"matrix-zero-tap:{r},{c}",
+            z=1.5,
+        )
+        if size:
+            board.text(
+                left + c + 0.5,
+                top + r + 0.52,
+                "0",
+                size=size,
+                color=MUTED,
+                gid=f"matrix-zero-tap-value:{r},{c}",
+            )
 
 
 def draw_product(board, picture, layout, show_values, label_pt):
@@ -227,9 +256,10 @@ def matrix_figure(
 
     ``C = tconv_lib.conv_matrix(w, in_shape, ...)`` maps the flattened input ``x`` of the
     convolution (columns ``x00, x01, ...``) to its flattened output (rows ``y00, y01, ...``);
-    ``transposed=True`` draws ``C^T``, the matrix of the transposed convolution (rows ``x..``,
-    columns ``y..``). Zeros are left blank so the band (1-D) or doubly block-Toeplitz (2-D)
-    pattern stands out; in 2-D, lines separate the blocks (one block per pair of an output row
+    ``transposed=True`` draws ``C^T``, labelled as the transposed convolution sees it: its
+    input ``x`` (columns) and its output ``y`` (rows). Structural zeros are left blank and
+    kernel taps that are zero carry a "0" in the band's colour, so the band (1-D) or doubly
+    block-Toeplitz (2-D) pattern stands out; in 2-D, lines separate the blocks (one block per pair of an output row
     and an input row). Non-zero entries carry their values when the cells are big enough.
     Used in chapter 01 (C) and chapter 02 (C^T: the transposed convolution is multiplication
     by C^T).
@@ -259,7 +289,8 @@ def matrix_figure(
     -------
     matplotlib.figure.Figure
         One Axes; its first image holds the matrix (``fig.axes[0].images[0].get_array()``);
-        the product's numbers are Text artists with gid ``"vector-out-value:r,0"``.
+        zero taps are Rectangles with gid ``"matrix-zero-tap:r,c"``; the product's numbers
+        are Text artists with gid ``"vector-out-value:r,0"``.
 
     Raises
     ------
@@ -335,8 +366,20 @@ def matrix_figure(
         vector_in, vector_out = product(
             w, x, in_shape, arguments, transposed, memory_budget
         )
+    # where the kernel's taps land: the matrix of an all-ones kernel
+    band = (
+        conv_matrix(
+            np.ones((1, 1) + w.shape),
+            in_shape,
+            stride,
+            padding,
+            dilation,
+            memory_budget=memory_budget,
+        )
+        != 0
+    )
     picture = matrix_picture(
-        matrix, out_shape, in_shape, transposed, vector_in, vector_out
+        matrix, out_shape, in_shape, transposed, vector_in, vector_out, band
     )
     name = "Cᵀ" if transposed else "C"
     kind = "transposed convolution" if transposed else "convolution"

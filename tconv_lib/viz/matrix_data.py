@@ -29,6 +29,8 @@ class MatrixPicture:
         None  # drawn as ``matrix · vector_in = vector_out``
     )
     vector_out: np.ndarray | None = None
+    # True where a kernel tap sits, even a tap that is zero (drawn as "0" in the band)
+    band: np.ndarray | None = None
 
 
 @dataclass
@@ -40,20 +42,31 @@ class MatrixLayout:
 
 
 def matrix_picture(
-    matrix, out_shape, in_shape, transposed, vector_in=None, vector_out=None
+    matrix,
+    out_shape,
+    in_shape,
+    transposed,
+    vector_in=None,
+    vector_out=None,
+    band=None,
 ):
-    """``C`` (rows: outputs ``y..``, columns: inputs ``x..``) or ``C^T`` with rows and columns swapped."""
-    rows = [sub_label("y", p, out_shape) for p in np.ndindex(*out_shape)]
-    columns = [sub_label("x", p, in_shape) for p in np.ndindex(*in_shape)]
-    blocks = (
-        (out_shape[-1], in_shape[-1]) if len(in_shape) == 2 else (None, None)
-    )
+    """``C`` (rows: outputs ``y..``, columns: inputs ``x..``), or ``C^T`` labelled as the
+    transposed convolution sees it: its input ``x`` (columns, the convolution's output
+    positions) and its output ``y`` (rows, the convolution's input positions)."""
     if transposed:
-        return MatrixPicture(
-            matrix.T, columns, rows, blocks[1], blocks[0], vector_in, vector_out
-        )
+        rows = [sub_label("y", p, in_shape) for p in np.ndindex(*in_shape)]
+        columns = [sub_label("x", p, out_shape) for p in np.ndindex(*out_shape)]
+        blocks = (in_shape[-1], out_shape[-1])
+        matrix = matrix.T
+        band = None if band is None else band.T
+    else:
+        rows = [sub_label("y", p, out_shape) for p in np.ndindex(*out_shape)]
+        columns = [sub_label("x", p, in_shape) for p in np.ndindex(*in_shape)]
+        blocks = (out_shape[-1], in_shape[-1])
+    if len(in_shape) != 2:
+        blocks = (None, None)
     return MatrixPicture(
-        matrix, rows, columns, blocks[0], blocks[1], vector_in, vector_out
+        matrix, rows, columns, *blocks, vector_in, vector_out, band
     )
 
 
