@@ -156,9 +156,56 @@ def test_four_views_end_in_the_same_output(x, w, s, p):
     np.testing.assert_array_equal(drawn_numbers(fig, "output", ax=2), y)
     np.testing.assert_array_equal(drawn_numbers(fig, "output", ax=3), y)
     np.testing.assert_array_equal(
+        drawn_numbers(fig, "incoming", ax=3), as_2d(x)
+    )
+    np.testing.assert_array_equal(
         drawn_numbers(fig, "example-x", ax=4), as_2d(x)
     )
     np.testing.assert_array_equal(
         drawn_numbers(fig, "example-w", ax=4), as_2d(w)
     )
     assert len(patches(fig, "stamp", ax=0)) == np.size(x)
+
+
+@pytest.mark.parametrize(
+    "x, w, s, p",
+    [(X, K, 1, 0), (X, K, 2, 0), ([[1, 2], [3, 4]], W3, 2, 1)],
+)
+def test_four_views_gradient_panel_is_torch_autograd_of_the_convolution(
+    x, w, s, p
+):
+    torch = pytest.importorskip("torch")
+    fig = viz.four_views_figure(x, w, s, p)
+    y = tconv(x, w, s, p)
+    z = torch.zeros(y.shape, dtype=torch.float64, requires_grad=True)
+    w_t = torch.tensor(np.asarray(w, float))[None, None]
+    x_t = torch.tensor(np.asarray(x, float))[None, None]
+    forward = torch.nn.functional.conv2d(
+        z[None, None], w_t, stride=s, padding=p
+    )
+    (grad,) = torch.autograd.grad((forward * x_t).sum(), z)
+    np.testing.assert_array_equal(
+        drawn_numbers(fig, "output", ax=3), grad.numpy()
+    )
+    np.testing.assert_array_equal(grad.numpy(), y)
+    headings = [t.get_text() for t in fig.texts]
+    assert (
+        "4  gradient: y = Cᵀx is the backward pass of a convolution" in headings
+    )
+    assert not [h for h in headings if "sub-pixel" in h]
+
+
+def test_four_views_fits_the_text_column_with_9_pt_text():
+    fig = viz.four_views_figure([[0, 1], [2, 3]], [[4, 7], [2, 2]])
+    # the book's text column is 672 px; at 100 dpi the figure is shown at its own size
+    assert fig.get_size_inches()[0] * 100 <= 672
+    sizes = [
+        t.get_fontsize()
+        for ax in fig.axes
+        for t in ax.texts
+        if t.get_gid()
+        != "window-weight"  # the small tap index in a cell's corner
+    ]
+    sizes += [t.get_fontsize() for t in fig.texts]
+    sizes += [t.get_fontsize() for t in fig.legends[0].get_texts()]
+    assert min(sizes) >= 9

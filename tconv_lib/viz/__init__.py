@@ -20,16 +20,16 @@ function                 what it draws                                          
 ``groups_figure``        C^T of a grouped layer: diagonal blocks, a colour bar         05
 ``overlap_figure``       how many stamps cover each output pixel: the checkerboard     07, 10
 ``subpixel_figure``      the kernel split into stride^n sub-kernels, interleaved       08, 09
-``four_views_figure``    scatter, matrix, direct and sub-pixel views of one example    02
+``four_views_figure``    scatter, matrix, direct and gradient views of one example     02
 ``scatter_animation``    the scatter view, one frame per input element                 02
 ``direct_animation``     the direct view, one frame per output position                02
 ``save_gif``             an animation saved as a GIF (Pillow)                          any
 ``explorer``             ipywidgets sliders that redraw the scatter and direct views   00
 =======================  ===========================================================  =======
 
-One module per view (``scatter``, ``direct``, ``matrix``, ``overlap``, ``subpixel``,
-``groups``, ``four_views``, ``animations``, ``explorer``, ``arrays``), on a shared ``board`` (an Axes in
-cell units) and ``style`` (the palette :data:`COLORS`, Okabe-Ito, colour-blind safe; padding,
+One module per view (``scatter``, ``direct``, ``matrix``, ``groups``, ``overlap``,
+``subpixel``, ``gradient``, ``four_views``, ``animations``, ``explorer``, ``arrays``), on a
+shared ``board`` (an Axes in cell units) and ``style`` (the palette :data:`COLORS`, Okabe-Ito, colour-blind safe; padding,
 inserted zeros and cropped cells are also hatched so the figures read in grayscale).
 
 Importing ``tconv_lib`` does not import matplotlib; importing ``tconv_lib.viz`` does

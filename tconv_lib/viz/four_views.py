@@ -1,4 +1,4 @@
-"""Four views of one small example: scatter, matrix, direct and sub-pixel, ending in the same output."""
+"""Four views of one small example: scatter, matrix, direct and gradient, ending in the same output."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ..memory import MEMORY_BUDGET
 from .board import CELL_INCHES, Board
 from .direct import draw_direct
 from .direct_data import DirectData, direct_layout
+from .gradient import draw_gradient, gradient_layout
 from .matrix import draw_matrix
 from .matrix_data import matrix_layout, matrix_picture
 from .scatter import draw_scatter
@@ -22,14 +23,13 @@ from .style import (
     fill,
     shape_text,
 )
-from .subpixel import draw_subpixel
-from .subpixel_data import SubpixelData, subpixel_layout
 
-MAX_WIDTH, MAX_HEIGHT = 10.0, 11.0  # inches
-TOP_MARGIN = 0.5  # inches: the figure's title
+# inches. One column no wider than the book's text (672 px at 100 dpi), so the page shows
+# the figure at its own size and its 9 pt text stays 9 pt.
+MAX_WIDTH, MAX_HEIGHT = 6.6, 16.0
+TOP_MARGIN = 0.75  # inches: the figure's title, two lines
 HEADING = 0.42  # inches above each row of panels: the panels' names
-GAP = 0.5  # inches between the two panels of a row
-LEGEND = 0.75  # inches
+LEGEND = 0.9  # inches
 
 
 def four_views_legend(scatter, direct):
@@ -57,12 +57,12 @@ def four_views_figure(
 ):
     """One small example, four views that end in the same output numbers.
 
-    Top left, the scatter view (every input element stamps ``x[i] * w``; ``method="scatter"``);
-    top right, the matrix view ``y = C^T x`` (``tconv_lib.conv_matrix``); bottom left, the
-    direct view (zero insertion, padding, the rotated kernel; ``method="direct"``); bottom
-    right, the sub-pixel view (``stride^n`` sub-kernels, interleaved; ``method="subpixel"``).
-    Each panel computes the output its own way. Used in chapter 02 as the summary of the four
-    definitions.
+    Top to bottom: the scatter view (every input element stamps ``x[i] * w``;
+    ``method="scatter"``); the matrix view ``y = C^T x`` (``tconv_lib.conv_matrix``); the
+    direct view (zero insertion, padding, the rotated kernel; ``method="direct"``); the
+    gradient view (``y`` is the gradient of ``L = <conv(z, w), x>`` with respect to ``z``,
+    computed entry by entry with forward convolutions). Each panel computes the output its
+    own way. Used in chapter 02 as the summary of the four definitions.
 
     Parameters
     ----------
@@ -80,7 +80,7 @@ def four_views_figure(
     Returns
     -------
     matplotlib.figure.Figure
-        Five Axes: scatter, matrix, direct, sub-pixel, then the example ``x`` and ``w`` on top;
+        Five Axes: scatter, matrix, direct, gradient, then the example ``x`` and ``w`` on top;
         each panel writes its output as Text artists with gid ``"output-value:r,c"`` (the
         matrix panel: ``"vector-out-value:r,0"``).
 
@@ -92,7 +92,7 @@ def four_views_figure(
 
     See Also
     --------
-    scatter_figure, matrix_figure, direct_figure, subpixel_figure : each panel on its own.
+    scatter_figure, matrix_figure, direct_figure : the first three panels on their own.
 
     Examples
     --------
@@ -106,7 +106,6 @@ def four_views_figure(
 
     scatter = ScatterData(x, w, stride, padding, 0, 1, memory_budget)
     direct = DirectData(x, w, stride, padding, 0, 1, memory_budget)
-    subpixel = SubpixelData(w, stride, x, padding, 1, None, memory_budget)
     problem = scatter.problem
     # In this figure x is the transposed convolution's input and y its output, in every panel:
     # C is the matrix of the convolution from y's shape to x's, and the panel draws C^T x.
@@ -129,28 +128,24 @@ def four_views_figure(
         scatter_layout(scatter, compact=True),
         matrix_layout(picture, min_width=0.0, title_rows=0),
         direct_layout(direct, compact=True),
-        subpixel_layout(subpixel, compact=True),
+        gradient_layout(problem),
     ]
     sizes = [layout.size for layout in layouts]
     # One cell size for all four panels, so the same number is written the same size everywhere.
     header_cells = (
         1.6 + max(problem.x_grid.shape[0], problem.w_grid.shape[0]) + 0.4
     )
-    rows = [(sizes[0], sizes[1]), (sizes[2], sizes[3])]
-    width_cells = max(left[0] + right[0] for left, right in rows)
-    row_cells = [max(left[1], right[1]) for left, right in rows]
+    width_cells = max(size[0] for size in sizes)
+    height_cells = sum(size[1] for size in sizes)
     cell = min(
         CELL_INCHES,
-        (MAX_WIDTH - 0.2 - GAP) / width_cells,
-        (MAX_HEIGHT - TOP_MARGIN - 2 * HEADING)
-        / (sum(row_cells) + header_cells),
+        (MAX_WIDTH - 0.2) / width_cells,
+        (MAX_HEIGHT - TOP_MARGIN - 4 * HEADING - LEGEND)
+        / (height_cells + header_cells),
     )
-    fig_width = width_cells * cell + GAP + 0.2
+    fig_width = MAX_WIDTH
     fig_height = (
-        TOP_MARGIN
-        + (header_cells + sum(row_cells)) * cell
-        + 2 * HEADING
-        + LEGEND
+        TOP_MARGIN + (header_cells + height_cells) * cell + 4 * HEADING + LEGEND
     )
     fig = plt.figure(figsize=(fig_width, fig_height))
     fig.patch.set_facecolor("white")
@@ -168,23 +163,15 @@ def four_views_figure(
 
     axes = []
     top = TOP_MARGIN + header_cells * cell
-    for (left, right), height in zip(rows, row_cells):
+    for width, height in sizes:
         top += HEADING
-        axes.append(add_axes(0.1, top, left[0] * cell, left[1] * cell))
-        axes.append(
-            add_axes(
-                0.1 + left[0] * cell + GAP,
-                top,
-                right[0] * cell,
-                right[1] * cell,
-            )
-        )
+        axes.append(add_axes(0.1, top, width * cell, height * cell))
         top += height * cell
     boards = [Board(ax, *size) for ax, size in zip(axes, sizes)]
     draw_scatter(boards[0], scatter, layouts[0])
     draw_matrix(boards[1], picture, layouts[1], True, "")
     draw_direct(boards[2], direct, layouts[2], step=direct.best_step())
-    draw_subpixel(boards[3], subpixel, layouts[3])
+    draw_gradient(boards[3], problem, layouts[3])
     # the shared example, once, at the top
     x_cols, w_cols = problem.x_grid.shape[1], problem.w_grid.shape[1]
     header_width = x_cols + w_cols + 3.0
@@ -200,8 +187,9 @@ def four_views_figure(
     names = [
         "1  scatter: x[i] stamps x[i]·w",
         "2  matrix: y = Cᵀx",
-        "3  direct: zeros, padding, rotated kernel",
-        f"4  sub-pixel: {len(subpixel.subkernels)} kernels, interleaved",
+        "3  direct: padding, rotated kernel"
+        + (", zeros inserted" if max(problem.stride) > 1 else ""),
+        "4  gradient: y = Cᵀx is the backward pass of a convolution",
     ]
     for ax, name in zip(axes, names):
         box = ax.get_position()
@@ -219,7 +207,7 @@ def four_views_figure(
         handles=[Patch(label=label, **props) for label, props in items],
         loc="lower left",
         bbox_to_anchor=(0.1 / fig_width, 0.05 / fig_height),
-        ncol=min(len(items), 4),
+        ncol=min(len(items), 3),
         frameon=False,
         fontsize=LABEL_PT,
         handlelength=1.4,
@@ -235,8 +223,8 @@ def four_views_figure(
     fig.text(
         0.1 / fig_width,
         1 - 0.12 / fig_height,
-        f"One transposed convolution ({arguments}), four ways: each ends in the same {size} "
-        f"output y",
+        f"One transposed convolution ({arguments}),\nfour ways: each ends in the "
+        f"same {size} output y",
         fontsize=12,
         weight="bold",
         va="top",
