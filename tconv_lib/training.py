@@ -1,13 +1,13 @@
 """Small seeded training runs and the statistics that compare them (chapter 10).
 
-=========================  =====================================================  =======
-function                   what                                                   chapter
-=========================  =====================================================  =======
-``train_sgd``              SGD with momentum, seeded batch order, linear decay    10
-``mean_interval``          mean of repeated runs with its Student-t interval      10
-``difference_interval``    difference of two means: Welch's or the paired one     10
+===========================  ===================================================  =======
+function                     what                                                 chapter
+===========================  ===================================================  =======
+``train_sgd``                SGD with momentum, seeded batch order, linear decay  10
+``mean_interval``            mean of repeated runs with its Student-t interval    10
+``difference_interval``      difference of two means: Welch's or the paired one   10
 ``binomial_standard_error``  sampling error of an accuracy on a finite test set   10
-=========================  =====================================================  =======
+===========================  ===================================================  =======
 
 ``train_sgd`` needs torch (imported when it is called); the statistics need numpy and scipy.
 """
