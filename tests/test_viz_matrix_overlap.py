@@ -191,5 +191,8 @@ def test_groups_figure_draws_the_block_diagonal_matrix_with_a_colour_bar():
     colorbar = fig.axes[0].images[0].colorbar  # the image's scale, 0 to max
     assert colorbar is not None and colorbar.ax in fig.axes[0].child_axes
     assert tuple(colorbar.ax.get_ylim()) == (0.0, 18.0)
+    titles = {t.get_text(): t.get_fontsize() for t in fig.axes[0].texts}
+    # legible however small the cells
+    assert titles["Cᵀ (50×18), groups=2"] == 10
     with pytest.raises(ValueError, match="C_out"):
         viz.groups_figure(np.ones((3, 3)), (5, 5), groups=1)

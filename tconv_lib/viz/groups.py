@@ -11,7 +11,7 @@ from ..shapes import conv_output_size
 from .board import Board, check_cell_count, new_figure
 from .matrix import draw_matrix
 from .matrix_data import MatrixLayout, MatrixPicture
-from .style import LABEL_PT, argument_text
+from .style import LABEL_PT, TITLE_PT, argument_text
 
 COLOR_BAR = 2.4  # cells right of the matrix: the colour bar and its numbers
 
@@ -127,19 +127,30 @@ def groups_figure(
         int(np.prod(in_shape)),
         int(np.prod(out_shape)),
     )
-    # wider margins than matrix_layout's: the labels carry a channel index
-    left, top = 3.0, 4.6
+    # wider margins than matrix_layout's: the labels carry a channel index, and the
+    # title keeps its own size however small the cells are
+    left, top = 3.0, 6.0
     width, height = left + columns + 0.3, top + rows + 0.3
     layout = MatrixLayout((left, top), None, None, (width, height))
     fig, ax = new_figure(width + COLOR_BAR, height)
-    title = (
-        f"Cᵀ ({matrix.shape[0]}×{matrix.shape[1]}), groups={groups}\nkernel {w.shape[2]}×{w.shape[3]}, "
-        f"stride={argument_text(arguments.stride)}, "
-        f"padding={argument_text(arguments.padding)}"
-    )
-    draw_matrix(
-        Board(ax, width + COLOR_BAR, height), picture, layout, False, title
-    )
+    board = Board(ax, width + COLOR_BAR, height)
+    draw_matrix(board, picture, layout, False, "")
+    lines = [
+        (
+            f"Cᵀ ({matrix.shape[0]}×{matrix.shape[1]}), groups={groups}",
+            TITLE_PT,
+        ),
+        (
+            f"kernel {w.shape[2]}×{w.shape[3]}, "
+            f"stride={argument_text(arguments.stride)}, "
+            f"padding={argument_text(arguments.padding)}",
+            LABEL_PT,
+        ),
+    ]
+    y = 0.0
+    for (text, size), weight in zip(lines, ("bold", "normal")):
+        board.text(0.0, y, text, size=size, ha="left", va="top", weight=weight)
+        y += 1.4 * size / board.cell_pt
     # the colour bar beside the matrix, as tall as it is (data units: cells, y down)
     bar = ax.inset_axes(
         (width + 0.6, top, 0.6, matrix.shape[0]),
