@@ -9,6 +9,8 @@
    the theme's ".pdf" entry that only called ``window.print()``. Printing stays available as an entry.
 3. ``book/_static/tconv.js`` (navigation, theme button, search summaries, wide figures) is added to
    every page.
+4. Cells tagged ``hide-input`` render in the single-page build that ``make pdf`` prints: myst-nb gives
+   its collapsible node a writer for the ``html`` builder only.
 """
 
 from __future__ import annotations
@@ -83,4 +85,14 @@ def setup(app):
     app.connect("env-get-updated", _number_chapter_zero, priority=900)
     app.connect("html-page-context", _download_menu, priority=900)
     app.add_js_file("tconv.js")
+    from myst_nb.sphinx_ import (
+        HideCodeCellNode,
+        depart_HideCellInput,
+        visit_HideCellInput,
+    )
+
+    app.registry.add_translation_handlers(
+        HideCodeCellNode,
+        singlehtml=(visit_HideCellInput, depart_HideCellInput),
+    )
     return {"parallel_read_safe": True, "parallel_write_safe": True}
