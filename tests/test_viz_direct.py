@@ -234,11 +234,15 @@ def test_scatter_and_direct_numbers_match_the_library_on_random_examples(
     )
     plt.close(fig)
     fig = viz.scatter_figure(x, w, s, p, op, d)
-    np.testing.assert_array_equal(drawn_numbers(fig, "output"), y)
-    np.testing.assert_array_equal(
-        drawn_numbers(fig, "canvas"), expected_canvas(x, w, s, p, op, d)
-    )
+    output, canvas = drawn_numbers(fig, "output"), drawn_numbers(fig, "canvas")
     plt.close(fig)
+    if np.isnan(output).all():
+        # a wide scatter view leaves its numbers out when they would be too small to
+        # read (board.value_size): then it leaves them out everywhere
+        assert np.isnan(canvas).all()
+        return
+    np.testing.assert_array_equal(output, y)
+    np.testing.assert_array_equal(canvas, expected_canvas(x, w, s, p, op, d))
 
 
 @pytest.mark.parametrize(
