@@ -5,9 +5,13 @@ off-screen. The helpers here (``ROOT``, the PyTorch reference) are imported by t
 files as ``from conftest import ...``.
 """
 
+import functools
+import http.server
 import os
+import threading
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -16,6 +20,21 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 #: The repository's root directory.
 ROOT = Path(__file__).resolve().parents[1]
+
+#: The built website the browser tests read (``make test-site`` builds it).
+SITE = Path(
+    os.environ.get("TCONV_SITE_DIR", ROOT / "_build" / "html")
+).resolve()
+#: Their headless browser: Debian's by default (``make test CHROMIUM=...`` elsewhere).
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # The profile the Makefile selects: the same examples on every run and machine.
 settings.register_profile(
@@ -62,3 +81,41 @@ def torch_conv_transpose(
         dilation=dilation,
         groups=groups,
     ).numpy()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The built site on a local port, for every browser test of the session."""
+    if not (SITE / "index.html").exists():
+        pytest.fail(
+            f"{SITE} has no index.html: build the site first (make book, or make test-site)"
+        )
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session: Playwright's sync API allows one instance at a time."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} not found: install Debian's chromium (make system-deps) or set CHROMIUM"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

@@ -12,36 +12,20 @@ Needs a built site: TCONV_SITE_DIR (default <repo>/_build/html). Screenshots go 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
 import random
-import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import SITE
 
 import tconv_lib as tl
 
 pytestmark = pytest.mark.website
 
-SITE = Path(os.environ.get("TCONV_SITE_DIR", ROOT / "_build" / "html"))
 SHOTS = SITE.parent / "screenshots"
 PAGE = "book/explorer.html"
-# the browser of the website tests: Debian's by default (make test CHROMIUM=... elsewhere)
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -126,39 +110,12 @@ DRIVE = """(cases) => {
 }"""
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server():
+@pytest.fixture(scope="module", autouse=True)
+def explorer_page_was_built():
     if not (SITE / PAGE).exists():
         pytest.fail(
             f"{SITE / PAGE} does not exist: build the site first (make book), or set TCONV_SITE_DIR"
         )
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: install Debian's chromium (make system-deps)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 class Visit:

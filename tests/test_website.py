@@ -18,11 +18,8 @@ Full-page screenshots at 1280 px and 390 px go to <site>/../screenshots/<page>-<
 from __future__ import annotations
 
 import functools
-import http.server
-import os
 import re
 import sys
-import threading
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,23 +28,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 from book_toc import toc_files
-from conftest import ROOT
+from conftest import ROOT, SITE
 
 pytestmark = pytest.mark.website
 
-SITE = Path(
-    os.environ.get("TCONV_SITE_DIR", ROOT / "_build" / "html")
-).resolve()
 SHOTS = SITE.parent / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1280, "height": 900}
 TABLET = {"width": 800, "height": 1000}
 PHONE = {"width": 390, "height": 844}
@@ -90,42 +75,6 @@ def ids_in(path: Path) -> frozenset:
     parser = _Ids()
     parser.feed(path.read_text(encoding="utf-8", errors="replace"))
     return frozenset(parser.ids)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="session")
-def server():
-    if not (SITE / "index.html").exists():
-        pytest.fail(
-            f"{SITE} has no index.html: build the site first (make book, or make test-site)"
-        )
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: install Debian's chromium (make system-deps) or set CHROMIUM"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def _context(browser, viewport):
@@ -823,7 +772,7 @@ def test_favicon_logo_and_social_card_metadata():
             "og:image",
             "og:url",
         } <= tags.keys(), f"{doc}: {sorted(tags)}"
-        image = urlsplit(tags["og:image"]).path.rsplit("/_static/", 1)[-1]
+        image = urlsplit(tags["og:image"]).path.partition("_static/")[2]
         assert (SITE / "_static" / image).is_file(), (
             f"{doc}: og:image {tags['og:image']} is not a file of the site"
         )
