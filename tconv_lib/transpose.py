@@ -39,12 +39,7 @@ from .geometry import (
     pad_or_crop,
     tap_phase,
 )
-from .memory import (
-    MEMORY_BUDGET,
-    check_budget,
-    check_memory,
-    check_output,
-)
+from .memory import MEMORY_BUDGET, check_budget, check_memory, check_output
 from .rearrange import flip_weight, insert_zeros
 from .shapes import conv_sizes, transpose_sizes
 
@@ -129,12 +124,8 @@ def _direct(x, w, a, groups, out_size, memory_budget):
     """Insert s-1 zeros, pad d(k-1)-p (plus output_padding at the end), slide the rotated kernel."""
     # The kernel meets the inserted zeros: an inf in w would give nan (0 * inf) where PyTorch,
     # which never multiplies by them, has inf.
-    check_finite(
-        w,
-        "w",
-        "direct",
-        "the rotated kernel multiplies it by the inserted zeros",
-    )
+    reason = "the rotated kernel multiplies it by the inserted zeros"
+    check_finite(w, "w", "direct", reason)
     edges = direct_padding(w.shape[2:], a)
     flipped = flip_weight(w, groups)
     spread = tuple(
