@@ -115,7 +115,7 @@ serve: book
 	$(BIN)/python -m http.server --directory _build/html 8000 --bind 127.0.0.1
 
 bench: $(STAMP)
-	$(BIN)/python -m tconv_lib.bench
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

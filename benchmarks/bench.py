@@ -1,4 +1,4 @@
-"""Benchmark harness for chapter 09: ``python -m tconv_lib.bench [--quick] [--out DIR]``.
+"""Benchmark harness for chapter 09: ``python benchmarks/bench.py [--quick] [--out DIR]``.
 
 Two studies, measured in one process with the same number of threads for numpy's BLAS,
 PyTorch and TensorFlow (``--threads``, default: every core):
@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .shapes import conv_transpose_output_size
+from tconv_lib import conv_transpose_output_size
 
 NUMPY_METHODS = ("gemm", "subpixel", "direct", "scatter", "matrix")
 FRAMEWORKS = ("torch", "tensorflow")
@@ -863,7 +863,7 @@ def run(
 
 def main(argv=None):
     parser = argparse.ArgumentParser(
-        prog="python -m tconv_lib.bench", description=__doc__.split("\n\n")[0]
+        prog="python benchmarks/bench.py", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument(
         "--quick",
