@@ -149,4 +149,8 @@ def flip_weight(w, groups=1):
         (groups, c_first // groups, c_second) + w.shape[2:]
     )
     swapped = np.swapaxes(by_group, 1, 2)
-    return swapped.reshape((groups * c_second, c_first // groups) + w.shape[2:])
+    flipped = swapped.reshape(
+        (groups * c_second, c_first // groups) + w.shape[2:]
+    )
+    # np.flip leaves negative strides, which torch.from_numpy refuses
+    return np.ascontiguousarray(flipped)
