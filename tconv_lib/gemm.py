@@ -194,10 +194,18 @@ def gemm_conv_transpose(
     return operands.result(y)
 
 
+#: Bytes of column buffer and phase canvas per chunk when the budget allows more. Why it pays:
+#: the overlap-add reads the columns back while they are still in the cache, and the same two
+#: buffers serve every chunk, so a call page-faults on them once instead of on a fresh
+#: output-sized temporary (measured on the DCGAN, U-Net and 3-D layers of chapter 09).
+CACHE_CHUNK = 4 * 2**20
+
+
 def _chunk_sizes(batch, c_out_group, groups, rows, sizes, memory_budget):
     """Samples, output channels per group and input rows of one chunk of the gemm method.
 
-    Whole samples first, then output channels, then input rows (see :class:`_ChunkBytes`).
+    Whole samples first, then output channels, then input rows (see :class:`_ChunkBytes`);
+    ``rows`` 0 if not even one input row fits.
     """
     per_sample = groups * c_out_group * sizes.per_pair + sizes.input_copy
     if batch > 1 and memory_budget >= 2 * per_sample:
@@ -206,22 +214,28 @@ def _chunk_sizes(batch, c_out_group, groups, rows, sizes, memory_budget):
     if channels >= 1:
         return 1, min(c_out_group, channels), rows
     left = memory_budget - groups * sizes.canvas
-    return 1, 1, left // (groups * sizes.per_row)
+    return 1, 1, min(rows, max(0, left // (groups * sizes.per_row)))
 
 
 @dataclass(frozen=True)
 class _ChunkBytes:
     """What a chunk of the gemm method needs, in bytes."""
 
-    per_pair: int  #: per (sample, output channel): all its columns and its phase canvas
-    canvas: (
-        int  #: the phase canvas of one (sample, output channel), needed whole
-    )
-    per_row: (
-        int  #: the columns of one input row of one (sample, output channel)
-    )
-    input_copy: (
-        int  #: the reordered input of one sample (read in place for one sample)
+    #: per (sample, output channel): all its columns and its phase canvas
+    per_pair: int
+    #: the phase canvas of one (sample, output channel), needed whole
+    canvas: int
+    #: the columns of one input row of one (sample, output channel)
+    per_row: int
+    #: the reordered input of one sample (read in place for one sample)
+    input_copy: int
+
+
+def _without_overlap(groups_per_axis, stride, q_len, spatial):
+    """Whether the columns already are the phase canvas: one tap per phase, no overlap."""
+    return all(
+        len(axis) == 1 and axis[0][2] == slice(0, s, 1) and q == i
+        for axis, s, q, i in zip(groups_per_axis, stride, q_len, spatial)
     )
 
 
@@ -234,33 +248,55 @@ def gemm_method(x, w, a, groups, out_size, memory_budget):
     c_out_group = w.shape[1]
     c_in_group = c_in // groups
     c_out = c_out_group * groups
-    taps, positions = prod(kernel), prod(spatial)
+    taps = prod(kernel)
     q_len = _phase_lengths(spatial, kernel, stride, padding, dilation, out_size)
-    canvas_positions = prod(stride) * prod(q_len)
     item = x.dtype.itemsize
+    groups_per_axis = [
+        _tap_groups(k, s, d) for k, s, d in zip(kernel, stride, dilation)
+    ]
+    # k = s (U-Net): the GEMM writes the phase canvas itself, no canvas and no addition.
+    direct = _without_overlap(groups_per_axis, stride, q_len, spatial)
+
+    # Rows of the input padded with zeros to the canvas's row length (every axis but the first).
+    # Why it pays: a tap group's shift is then one offset into the flattened canvas, and its
+    # overlap-add one long contiguous += instead of short rows (3-D 8^3: rows of 8 entries),
+    # for (q/i) more multiplications by zero on those axes (chapter 09 counts them).
+    rows, pitch = spatial[0], q_len[1:]
+    rest = prod(pitch)
+    flat_strides = tuple(prod(q_len[axis + 1 :]) for axis in range(n))
+    # the last tap group's shift on the inner axes overhangs the flat canvas by this much
+    overhang = sum(
+        axis[-1][0] * f
+        for axis, f in zip(groups_per_axis[1:], flat_strides[1:])
+    )
+    canvas_length = prod(q_len) + overhang
 
     # The weight as a stack of (C_out/g * K, C_in/g) matrices, one per group. The transposed view
     # costs nothing: numpy hands BLAS a "transposed" flag instead of copying.
     w_mat = w.reshape(groups, c_in_group, c_out_group * taps).transpose(0, 2, 1)
 
     # The phase canvas is needed whole; the columns can be made a band of input rows at a time.
-    rows, rest = spatial[0], prod(spatial[1:])
+    canvas_bytes = 0 if direct else prod(stride) * canvas_length * item
     sizes = _ChunkBytes(
-        per_pair=(taps * positions + canvas_positions) * item,
-        canvas=canvas_positions * item,
+        per_pair=taps * rows * rest * item + canvas_bytes,
+        canvas=canvas_bytes,
         per_row=taps * rest * item,
-        input_copy=c_in * positions * item,
+        input_copy=c_in * rows * rest * item,
     )
     check_memory(
         "the smallest chunk of the gemm method (entries of its column buffer for one "
         "input row and its phase canvas, one output channel per group)",
-        (groups * (taps * rest + canvas_positions),),
+        (groups * (taps * rest + canvas_bytes // item),),
         item,
         memory_budget,
     )
     chunk_n, chunk_c, chunk_rows = _chunk_sizes(
-        batch, c_out_group, groups, rows, sizes, memory_budget
+        batch, c_out_group, groups, rows, sizes, min(memory_budget, CACHE_CHUNK)
     )
+    if chunk_rows == 0:  # even the smallest chunk is larger than CACHE_CHUNK
+        chunk_n, chunk_c, chunk_rows = _chunk_sizes(
+            batch, c_out_group, groups, rows, sizes, memory_budget
+        )
 
     full = tuple(s * q for s, q in zip(stride, q_len))
     check_output(
@@ -270,85 +306,97 @@ def gemm_method(x, w, a, groups, out_size, memory_budget):
         memory_budget,
     )
     y = np.empty((batch, c_out) + full, dtype=x.dtype)
-    # y seen as (N, C_out, q_1, s_1, q_2, s_2, ...): interleaving the phases is one strided copy.
+    # y seen as (N, C_out, q_1, s_1, q_2, s_2, ...): interleaving the phases is a strided copy.
     y_phases = y.reshape(
         (batch, c_out) + tuple(v for q, s in zip(q_len, stride) for v in (q, s))
     )
-    groups_per_axis = [
-        _tap_groups(k, s, d) for k, s, d in zip(kernel, stride, dilation)
-    ]
+    # canvas[c, r_1.., n, q_1..] seen in y_phases' axis order (n, c, q_1, r_1, ...)
+    order = (n + 1, 0) + tuple(
+        v for axis in range(n) for v in (n + 2 + axis, 1 + axis)
+    )
+    # One buffer each for the columns and the canvas, reused by every chunk.
+    chunk_pairs = chunk_n * chunk_c * groups
+    columns_buffer = np.empty(
+        chunk_pairs * taps * chunk_rows * rest, dtype=x.dtype
+    )
+    if not direct:
+        canvas_buffer = np.empty(
+            chunk_pairs * prod(stride) * canvas_length, dtype=x.dtype
+        )
 
     for n0 in range(0, batch, chunk_n):
         n1 = min(batch, n0 + chunk_n)
         # X as (groups, C_in/g, n*P): the batch goes into the columns, so the first DCGAN layers
         # (4x4 inputs) still make one big GEMM instead of N tiny ones.
-        x_mat = np.ascontiguousarray(
-            x[n0:n1]
-            .reshape(n1 - n0, groups, c_in_group, positions)
-            .transpose(1, 2, 0, 3)
-        ).reshape(groups, c_in_group, (n1 - n0) * positions)
+        x_chunk = x[n0:n1].reshape((n1 - n0, groups, c_in_group) + spatial)
+        x_chunk = x_chunk.transpose((1, 2, 0) + tuple(range(3, 3 + n)))
+        if pitch == spatial[1:]:
+            x_mat = np.ascontiguousarray(x_chunk)
+        else:
+            x_mat = np.zeros(x_chunk.shape[:4] + pitch, dtype=x.dtype)
+            x_mat[(Ellipsis,) + tuple(slice(0, i) for i in spatial[1:])] = (
+                x_chunk
+            )
+        x_mat = x_mat.reshape(groups, c_in_group, (n1 - n0) * rows * rest)
         for c0 in range(0, c_out_group, chunk_c):
             c1 = min(c_out_group, c0 + chunk_c)
+            pairs = groups * (c1 - c0)
             weight_rows = w_mat[:, c0 * taps : c1 * taps]
-            canvas = None  # allocated after the first GEMM (measured ~3% faster on U-Net)
+            if not direct:
+                canvas = canvas_buffer[
+                    : pairs * prod(stride) * (n1 - n0) * canvas_length
+                ]
+                canvas = canvas.reshape(
+                    (pairs,) + tuple(stride) + (n1 - n0, canvas_length)
+                )
+                canvas.fill(0)
             for i0 in range(0, rows, chunk_rows):
                 i1 = min(rows, i0 + chunk_rows)
-                band = (i1 - i0,) + spatial[1:]
                 # A band of rows only in a chunk of one sample, whose columns are (i, rest).
                 band_x = (
                     x_mat
                     if i1 - i0 == rows
                     else x_mat[..., i0 * rest : i1 * rest]
                 )
-                # The GEMM: every multiplication of the layer, in the BLAS.
-                columns = np.matmul(
-                    weight_rows, band_x
-                )  # (groups, (c1-c0)*K, n*P)
+                # The GEMM: every multiplication of the layer, in the BLAS, into the reused buffer.
+                run = (i1 - i0) * rest
+                columns = columns_buffer[: pairs * taps * (n1 - n0) * run]
                 columns = columns.reshape(
-                    (groups * (c1 - c0),) + kernel + (n1 - n0,) + band
+                    groups, (c1 - c0) * taps, (n1 - n0) * run
                 )
-                if canvas is None:
-                    # Phase-major canvas (channels, s_1.., n, q_1..): each tap group is one
-                    # contiguous block add. Zeros from calloc cost nothing until touched.
-                    canvas = np.zeros(
-                        (groups * (c1 - c0),)
-                        + tuple(stride)
-                        + (n1 - n0,)
-                        + q_len,
-                        dtype=x.dtype,
+                np.matmul(weight_rows, band_x, out=columns)
+                if direct:
+                    canvas_q = columns.reshape(
+                        (pairs,) + kernel + (n1 - n0,) + spatial
                     )
+                    continue
+                columns = columns.reshape((pairs,) + kernel + (n1 - n0, run))
                 for combo in product(*groups_per_axis):
                     phase_index = tuple(phases for _, _, phases in combo)
                     tap_index = tuple(tap_slice for _, tap_slice, _ in combo)
-                    starts = (i0,) + (0,) * (n - 1)
-                    shift_index = tuple(
-                        slice(q + j, q + j + i)
-                        for (q, _, _), j, i in zip(combo, starts, band)
+                    start = i0 * rest + sum(
+                        q * f for (q, _, _), f in zip(combo, flat_strides)
                     )
                     target = canvas[
                         (slice(None),)
                         + phase_index
-                        + (slice(None),)
-                        + shift_index
+                        + (slice(None), slice(start, start + run))
                     ]
                     target += columns[(slice(None),) + tap_index]
-                pass
-            # Interleave: canvas[c, r_1.., n, q_1..] -> y[n, c, q_1, r_1, ...] in one pass.
-            order = (n + 1, 0) + tuple(
-                v for axis in range(n) for v in (n + 2 + axis, 1 + axis)
-            )
-            if groups == 1:
-                y_phases[n0:n1, c0:c1] = canvas.transpose(order)
-            else:  # this chunk's channels c0..c1 of every group
-                channels = np.concatenate(
-                    [
-                        np.arange(g * c_out_group + c0, g * c_out_group + c1)
-                        for g in range(groups)
-                    ]
+            if not direct:
+                canvas_q = canvas[..., : prod(q_len)].reshape(
+                    canvas.shape[:-1] + q_len
                 )
-                y_phases[n0:n1, channels] = canvas.transpose(order)
-            # Free the canvas before the next chunk allocates its own: a name still bound to
-            # it would keep two chunks alive at the peak.
-            del canvas
+            # Interleave canvas[c, r_1.., n, q_1..] -> y[n, c, q_1, r_1, ...], one copy per phase
+            # of the last axis: numpy's copy of the whole transposed view runs its inner loop
+            # over that axis's s phases (2 entries); per phase the inner loop runs along q_n.
+            source = canvas_q.transpose(order)
+            for g in range(groups):
+                block = y_phases[
+                    n0:n1, g * c_out_group + c0 : g * c_out_group + c1
+                ]
+                part = source[:, g * (c1 - c0) : (g + 1) * (c1 - c0)]
+                for r in range(stride[-1]):
+                    block[..., r] = part[..., r]
     crop = tuple(slice(p, p + o) for p, o in zip(padding, out_size))
     return y[(slice(None), slice(None)) + crop]
