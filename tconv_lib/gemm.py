@@ -271,6 +271,9 @@ def gemm_method(x, w, a, groups, out_size, memory_budget):
     )
     canvas_length = prod(q_len) + overhang
 
+    # Summing is cheaper than np.isfinite; an overflow to inf only clears zeros needlessly.
+    finite_weight = pitch == spatial[1:] or bool(np.isfinite(w.sum()))
+
     # The weight as a stack of (C_out/g * K, C_in/g) matrices, one per group. The transposed view
     # costs nothing: numpy hands BLAS a "transposed" flag instead of copying.
     w_mat = w.reshape(groups, c_in_group, c_out_group * taps).transpose(0, 2, 1)
@@ -365,6 +368,15 @@ def gemm_method(x, w, a, groups, out_size, memory_budget):
                     groups, (c1 - c0) * taps, (n1 - n0) * run
                 )
                 np.matmul(weight_rows, band_x, out=columns)
+                if not finite_weight:  # 0 * inf in the padding: clear it, as torch never computes it
+                    padded_view = columns.reshape(
+                        columns.shape[:2] + (n1 - n0, i1 - i0) + pitch
+                    )
+                    for axis, i in enumerate(spatial[1:]):
+                        padded_view[
+                            (Ellipsis, slice(i, None))
+                            + (slice(None),) * (n - 2 - axis)
+                        ] = 0
                 if direct:
                     canvas_q = columns.reshape(
                         (pairs,) + kernel + (n1 - n0,) + spatial
