@@ -198,7 +198,7 @@ def gemm_conv_transpose(
 #: the overlap-add reads the columns back while they are still in the cache, and the same two
 #: buffers serve every chunk, so a call page-faults on them once instead of on a fresh
 #: output-sized temporary (measured on the DCGAN, U-Net and 3-D layers of chapter 09).
-CACHE_CHUNK = 4 * 2**20
+CACHE_CHUNK = 16 * 2**20
 
 
 def _chunk_sizes(batch, c_out_group, groups, rows, sizes, memory_budget):
