@@ -10,6 +10,7 @@ from math import prod
 
 import numpy as np
 
+from . import counting
 from .arguments import (
     CONV_LAYOUT,
     check_channels,
@@ -167,7 +168,7 @@ def conv(
                 axis=2,
             )  # (n, C_in, K, *band)
             columns = columns.reshape(n1 - n0, groups, -1, prod(band))
-            product = np.matmul(weights, columns)  # (n, groups, o, P)
+            product = counting.matmul(weights, columns)  # (n, groups, o, P)
             y[n0:n1, :, r0:r1] = product.reshape((n1 - n0, c_out) + band)
             # Free them before the next band allocates its own (else two bands at the peak).
             del columns, product

@@ -21,6 +21,9 @@ from math import gcd, prod
 
 import numpy as np
 
+from . import (
+    counting,
+)  # every multiplication goes through it (chapter 09 counts them)
 from .arguments import (
     check_finite,
     check_method,
@@ -70,7 +73,7 @@ def _scatter(x, w, a, groups, out_size, memory_budget):
             ins = slice(g * c_in_group, (g + 1) * c_in_group)
             outs = slice(g * c_out_group, (g + 1) * c_out_group)
             values = x[(slice(None), ins) + position]  # (N, C_in/groups)
-            stamp = np.tensordot(
+            stamp = counting.tensordot(
                 values, w[ins], axes=1
             )  # (N, C_out/groups, *k)
             canvas[(slice(None), outs) + region] += stamp
@@ -99,7 +102,7 @@ def _matrix(x, w, a, groups, out_size, memory_budget):
     rows = conv_sizes(out_size, w.shape[2:], a)
     # C can have more rows than x has entries (output_padding >= stride); those meet zeros.
     x = pad_or_crop(x, [(0, r - i) for r, i in zip(rows, x.shape[2:])])
-    y = x.reshape(x.shape[0], -1) @ matrix
+    y = counting.matmul(x.reshape(x.shape[0], -1), matrix)
     return y.reshape((x.shape[0], w.shape[1] * groups) + tuple(out_size))
 
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tconv_lib as tl
-from tconv_lib.gemm import _tap_groups, gemm_conv_transpose
+from tconv_lib.gemm import gemm_conv_transpose, tap_groups
 from tconv_lib.shapes import conv_transpose_output_size
 
 
@@ -232,9 +232,9 @@ def test_integer_input_gives_float64_like_the_other_methods():
     "k,s,d",
     [(4, 2, 1), (5, 3, 1), (3, 1, 1), (3, 2, 2), (64, 32, 1), (3, 4, 2)],
 )
-def test_tap_groups_cover_every_tap_once_at_its_phase(k, s, d):
+def testtap_groups_cover_every_tap_once_at_its_phase(k, s, d):
     seen = []
-    for q, taps, phases in _tap_groups(k, s, d):
+    for q, taps, phases in tap_groups(k, s, d):
         t = list(range(k))[taps]
         r = list(range(s))[phases]
         assert len(t) == len(r)
@@ -246,9 +246,9 @@ def test_tap_groups_cover_every_tap_once_at_its_phase(k, s, d):
 
 def test_kernel_a_multiple_of_the_stride_needs_only_k_over_s_groups_per_axis():
     assert (
-        len(_tap_groups(4, 2, 1)) == 2
+        len(tap_groups(4, 2, 1)) == 2
     )  # DCGAN: 2^2 = 4 block adds in 2-D instead of 16
-    assert len(_tap_groups(2, 2, 1)) == 1  # U-Net: one copy
+    assert len(tap_groups(2, 2, 1)) == 1  # U-Net: one copy
     assert (
-        len(_tap_groups(64, 32, 1)) == 2
+        len(tap_groups(64, 32, 1)) == 2
     )  # FCN-32s: 4 block adds instead of 4096
