@@ -22,6 +22,7 @@ from .tf import (
     torch_args_for_tf,
     torch_weight_to_tf,
 )
+from .timing import Timing, first_calls, time_calls, traced_peak
 from .transpose import METHODS, conv_transpose, overlap_counts
 from .upsampling import (
     bilinear_kernel,
@@ -34,6 +35,7 @@ from .upsampling import (
 __all__ = [
     "MEMORY_BUDGET",
     "METHODS",
+    "Timing",
     "bilinear_kernel",
     "checkerboard_energy",
     "conv",
@@ -41,6 +43,7 @@ __all__ = [
     "conv_output_size",
     "conv_transpose",
     "conv_transpose_output_size",
+    "first_calls",
     "flip_weight",
     "icnr_weight",
     "insert_zeros",
@@ -54,8 +57,10 @@ __all__ = [
     "tf_filters_to_torch",
     "tf_output_size_range",
     "tf_padding",
+    "time_calls",
     "torch_args_for_tf",
     "torch_weight_to_tf",
+    "traced_peak",
 ]
 
 __version__ = "0.1.0"  # the one place of the version (pyproject.toml reads it)

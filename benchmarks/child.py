@@ -1,0 +1,183 @@
+"""One benchmark process: ``python benchmarks/child.py JOB.json RESULT.json``.
+
+A child runs one contender family (numpy, torch or tensorflow) and nothing else, so no
+other library's worker threads spin on its cores. The job says what to measure:
+
+- ``suite``: every (contender, layer) with ``warmups`` untimed calls, then ``repeats``
+  timed calls (more until ``min_seconds``); optionally saves each output once.
+- ``warmup``: the times of the first ``calls`` calls of one contender on one layer.
+- ``scaling``: times (and, for numpy, tracemalloc peaks) along a scaling family.
+- ``memory``: the rise of the peak resident set during the first call of one layer.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import machine
+import numpy as np
+from contenders import as_numpy_nchw, build
+from layers import feasible, layer_from_dict
+
+from tconv_lib import first_calls, time_calls, traced_peak
+
+#: A call slower than this gets ``SLOW_REPEATS`` timed calls and no further warm-up.
+SLOW_SECONDS = 0.5
+SLOW_REPEATS = 3
+
+
+def frameworks_loaded(modules):
+    """The frameworks among the imported module names (none allowed in a numpy child)."""
+    return sorted(
+        {name.split(".")[0] for name in modules} & {"torch", "tensorflow"}
+    )
+
+
+def check_numpy_isolation(modules):
+    loaded = frameworks_loaded(modules)
+    if loaded:
+        raise RuntimeError(
+            f"the numpy process imported {loaded}: their worker threads would slow "
+            "numpy's BLAS down; import them only in their own processes"
+        )
+
+
+def set_threads(family, threads):
+    """Fix the family's thread count; returns what must stay alive meanwhile."""
+    if family == "numpy":
+        from threadpoolctl import threadpool_limits
+
+        return threadpool_limits(limits=threads, user_api="blas")
+    if family == "torch":
+        import torch
+
+        torch.set_num_threads(threads)
+    else:
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    return None
+
+
+def libraries(family, threads):
+    if family == "numpy":
+        return machine.numpy_libraries(threads)
+    if family == "torch":
+        return machine.torch_libraries()
+    return machine.tf_libraries()
+
+
+def measure(fn, warmups, repeats, min_seconds):
+    """time_calls, except that a call over SLOW_SECONDS gets SLOW_REPEATS calls."""
+    first = first_calls(fn, 1)[0]  # the first warm-up
+    if first > SLOW_SECONDS:
+        return time_calls(fn, warmups=0, repeats=SLOW_REPEATS)
+    return time_calls(fn, max(0, warmups - 1), repeats, min_seconds)
+
+
+def matmul_seconds(size, repeats):
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((size, size)).astype(np.float32)
+    b = rng.standard_normal((size, size)).astype(np.float32)
+    return list(time_calls(lambda: a @ b, warmups=2, repeats=repeats).seconds)
+
+
+def run_suite(job):
+    seconds, outputs = {}, {}
+    save = Path(job["save_dir"]) if job.get("save_dir") else None
+    for index, data in enumerate(job["layers"]):
+        layer = layer_from_dict(data)
+        for contender in job["contenders"]:
+            if not feasible(contender, layer, job["budget"]):
+                continue
+            fn = build(contender, layer)
+            timing = measure(
+                fn, job["warmups"], job["repeats"], job["min_seconds"]
+            )
+            seconds.setdefault(contender, {})[layer.name] = list(timing.seconds)
+            if save is not None:
+                path = save / f"{contender}-{index}.npy"
+                np.save(path, as_numpy_nchw(contender, fn()))
+                outputs.setdefault(contender, {})[layer.name] = str(path)
+    result = {"seconds": seconds, "outputs": outputs}
+    if job.get("matmul_size"):
+        result["matmul_seconds"] = matmul_seconds(job["matmul_size"], 9)
+    return result
+
+
+def run_warmup(job):
+    layer = layer_from_dict(job["layer"])
+    fn = build(job["contender"], layer)
+    return {"times": list(first_calls(fn, job["calls"]))}
+
+
+def run_scaling(job):
+    seconds, peaks = {}, {}
+    for data in job["layers"]:
+        layer = layer_from_dict(data)
+        for contender in job["contenders"]:
+            times = seconds.setdefault(contender, [])
+            peak = peaks.setdefault(contender, [])
+            if not feasible(contender, layer, job["budget"]):
+                times.append(None)
+                peak.append(None)
+                continue
+            fn = build(contender, layer)
+            timing = measure(
+                fn, job["warmups"], job["repeats"], job["min_seconds"]
+            )
+            times.append(
+                {"median": timing.median, "q1": timing.q1, "q3": timing.q3}
+            )
+            # tracemalloc sees numpy's buffers, not the frameworks' allocators
+            peak.append(traced_peak(fn) if job["family"] == "numpy" else None)
+    return {"seconds": seconds, "peak_bytes": peaks}
+
+
+def _status_kib(field):
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+def run_memory(job):
+    """VmHWM rise during the first call: reset the peak to the current RSS, call, read."""
+    fn = build(job["contender"], layer_from_dict(job["layer"]))
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # VmHWM := VmRSS
+        before = _status_kib("VmRSS:")
+    except (OSError, KeyError):
+        fn()
+        return {"rise_bytes": None}
+    fn()
+    return {"rise_bytes": (_status_kib("VmHWM:") - before) * 1024}
+
+
+TASKS = {
+    "suite": run_suite,
+    "warmup": run_warmup,
+    "scaling": run_scaling,
+    "memory": run_memory,
+}
+
+
+def main(job_path, result_path):
+    job = json.loads(Path(job_path).read_text())
+    family = job["family"]
+    if family == "numpy":
+        check_numpy_isolation(sys.modules)
+    keep = set_threads(family, job["threads"])  # noqa: F841 (the limit lives with it)
+    result = TASKS[job["task"]](job)
+    if family == "numpy":
+        check_numpy_isolation(sys.modules)
+    result["libraries"] = libraries(family, job["threads"])
+    result["frameworks_loaded"] = frameworks_loaded(sys.modules)
+    Path(result_path).write_text(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:3])
