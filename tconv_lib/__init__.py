@@ -5,6 +5,8 @@ imports matplotlib when you use it, ``conv_matrix(..., sparse=True)`` scipy).
 """
 
 from .conv import conv, conv_matrix
+from .counting import count_multiply_adds
+from .geometry import tap_groups
 from .memory import MEMORY_BUDGET
 from .rearrange import flip_weight, insert_zeros
 from .shapes import (
@@ -43,6 +45,7 @@ __all__ = [
     "conv_output_size",
     "conv_transpose",
     "conv_transpose_output_size",
+    "count_multiply_adds",
     "first_calls",
     "flip_weight",
     "icnr_weight",
@@ -52,6 +55,7 @@ __all__ = [
     "overlap_counts",
     "pixel_shuffle",
     "subpixel_weight",
+    "tap_groups",
     "tf_args_for_torch",
     "tf_conv_transpose",
     "tf_filters_to_torch",

@@ -18,12 +18,24 @@ output position as ``s*q + r`` (``r`` is its *phase*, ``0 <= r < s``). Tap ``t``
 ``canvas[r, q]``, every tap is a plain shifted block ``canvas[r_t, i + q_t]``, and all taps that
 share a ``q_t`` have phases ``r_t`` in arithmetic progression (step ``d``), so they form a single
 slice. One ``+=`` per distinct ``q`` tuple therefore adds a whole group of taps at once: for the
-common ``k = 2s`` (DCGAN, k=4, s=2) that is ``2^n`` big contiguous adds instead of ``k^n`` strided
-ones, and for ``k = s`` (U-Net, k=2, s=2) a single copy with no addition at all. A last pass
-interleaves the phases into the ordinary layout.
+common ``k = 2s`` (DCGAN, k=4, s=2) that is ``2^n`` big adds instead of ``k^n`` strided ones, and
+for ``k = s`` (U-Net, k=2, s=2) none: the product already is the canvas. A last pass interleaves
+the phases into the ordinary layout, one copy per phase of the last axis.
 
-The batch is processed in chunks (and, if one sample is still too big, the output channels too),
-so the extra memory stays under ``memory_budget`` bytes whatever the batch size.
+Three details make it fast (chapter 09 measures them):
+
+* the input's rows are padded with zeros to the canvas's row length, on every axis but the first,
+  so a group's shift is one offset into the flattened canvas and its add one long contiguous
+  ``+=``; the price is ``q/i`` more multiplications (by those zeros) along the padded axes;
+* the batch is processed in chunks of at most ``CACHE_CHUNK`` bytes (and, if one sample is still
+  too big for ``memory_budget``, the output channels, then the input rows), with the same column
+  buffer and canvas for every chunk: the overlap-add reads columns still in the cache, and the
+  call page-faults once on its buffers;
+* where the column buffer would dwarf the output (FCN-32s, 3-D ``k = 2s`` layers), the layer goes
+  to the phase form of :mod:`tconv_lib.gemm_phases` instead: one product per phase block that
+  writes every output entry once, no overlap-add.
+
+The extra memory stays under ``memory_budget`` bytes whatever the batch size.
 """
 
 from __future__ import annotations
@@ -35,98 +47,17 @@ from math import prod
 import numpy as np
 
 from . import counting
-from .arguments import layer_arguments, one_int, per_dimension, prepare
-from .geometry import tap_phase
+from .arguments import layer_arguments, per_dimension, prepare
+from .gemm_phases import phases_method, phases_pay
+from .geometry import phase_lengths, tap_groups
 from .memory import (
+    CACHE_CHUNK,
     MEMORY_BUDGET,
     check_budget,
     check_memory,
     check_output,
 )
 from .shapes import transpose_sizes
-
-
-def tap_groups(k, s, d=1):
-    r"""The taps of one kernel axis grouped by the whole strides they shift their stamp.
-
-    The ``gemm`` method's overlap-add does one block add per combination of groups
-    (chapter 09): 2 per axis for DCGAN's k=4, s=2 instead of 4 strided adds.
-
-    Parameters
-    ----------
-    k : int
-        Kernel length along the axis, at least 1.
-    s : int
-        Stride, at least 1.
-    d : int, optional
-        Dilation, at least 1.
-
-    Returns
-    -------
-    list of (int, slice, slice)
-        ``(q, taps, phases)`` per group, in increasing ``q``: the taps with shift ``q`` form
-        the contiguous slice ``taps`` of the kernel axis and land on the phases ``phases``
-        (a slice with step ``d``).
-
-    Raises
-    ------
-    ValueError
-        If ``k``, ``s`` or ``d`` is below 1.
-    TypeError
-        If one of them is not an int.
-
-    See Also
-    --------
-    tconv_lib.conv_transpose : ``method="gemm"`` uses these groups.
-
-    Notes
-    -----
-    Tap :math:`t` of input position :math:`i` lands at output position :math:`s i + d t`
-    (before the padding is cropped). Writing
-
-    .. math::
-
-        d\,t = s\,q_t + r_t, \qquad 0 \le r_t < s,
-
-    it lands at :math:`s (i + q_t) + r_t`: shifted by :math:`q_t` whole strides, on phase
-    :math:`r_t`. Consecutive taps with the same :math:`q_t` have phases ``d`` apart.
-
-    Examples
-    --------
-    k=4, s=2 (DCGAN): taps 0, 1 shift by 0 strides (phases 0, 1), taps 2, 3 by one.
-
-    >>> tap_groups(4, 2)
-    [(0, slice(0, 2, None), slice(0, 2, 1)), (1, slice(2, 4, None), slice(0, 2, 1))]
-    """
-    k = one_int(k, "k", minimum=1)
-    s = one_int(s, "s", minimum=1)
-    d = one_int(d, "d", minimum=1)
-    groups = []
-    t = 0
-    while t < k:
-        q = d * t // s
-        first = t
-        while t < k and d * t // s == q:
-            t += 1
-        r0 = tap_phase(first, s, d)
-        groups.append(
-            (q, slice(first, t), slice(r0, r0 + d * (t - first - 1) + 1, d))
-        )
-    return groups
-
-
-def _phase_lengths(in_size, kernel, stride, padding, dilation, out_size):
-    """Length of the ``q`` axis of the phase canvas, per spatial axis.
-
-    It must hold every stamp (``i + q_max``) and every output position we keep
-    (``ceil((p + o) / s)``; with output_padding the last ones can lie beyond every stamp).
-    """
-    return tuple(
-        max(i + d * (k - 1) // s, -(-(p + o) // s))
-        for i, k, s, p, d, o in zip(
-            in_size, kernel, stride, padding, dilation, out_size
-        )
-    )
 
 
 def gemm_conv_transpose(
@@ -200,10 +131,11 @@ def gemm_conv_transpose(
     column buffer ``(C_out*K, n*P)``, phase canvas and reordered input fit
     ``memory_budget`` (a chunk of one sample reads the input in place).
 
-    Multiply-adds: ``N * C_in * (C_out/groups) * prod(kernel) * prod(spatial)``, exactly those of
-    the definition (chapter 02), with no multiplication by an inserted zero (unlike the ``direct``
-    method, which wastes ``(s^n - 1)/s^n`` of them). Additions of the overlap-add:
-    ``N * C_out * prod(kernel) * prod(spatial)``, a factor ``C_in/groups`` fewer.
+    Multiply-adds: the definition's ``N * C_in * (C_out/groups) * prod(kernel) * prod(spatial)``
+    (chapter 02) times ``q_a / i_a`` on every axis but the first, for the zeros that pad the
+    input's rows to the canvas's (``q_a = i_a + d(k-1)//s``: 17/16 for a 16x16 DCGAN input);
+    the phase form multiplies the zeros of its weight and grid instead. Never as many as the
+    ``direct`` method, which wastes ``(s^n - 1)/s^n`` of them on inserted zeros.
 
     References
     ----------
@@ -235,13 +167,6 @@ def gemm_conv_transpose(
         operands.x, operands.w, a, operands.groups, expected, memory_budget
     )
     return operands.result(y)
-
-
-#: Bytes of column buffer and phase canvas per chunk when the budget allows more. Why it pays:
-#: the overlap-add reads the columns back while they are still in the cache, and the same two
-#: buffers serve every chunk, so a call page-faults on them once instead of on a fresh
-#: output-sized temporary (measured on the DCGAN, U-Net and 3-D layers of chapter 09).
-CACHE_CHUNK = 16 * 2**20
 
 
 def _chunk_sizes(batch, c_out_group, groups, rows, sizes, memory_budget):
@@ -292,11 +217,13 @@ def gemm_method(x, w, a, groups, out_size, memory_budget):
     c_in_group = c_in // groups
     c_out = c_out_group * groups
     taps = prod(kernel)
-    q_len = _phase_lengths(spatial, kernel, stride, padding, dilation, out_size)
+    q_len = phase_lengths(spatial, kernel, stride, padding, dilation, out_size)
     item = x.dtype.itemsize
     groups_per_axis = [
         tap_groups(k, s, d) for k, s, d in zip(kernel, stride, dilation)
     ]
+    if phases_pay(x, w, groups, stride, dilation, q_len):
+        return phases_method(x, w, a, groups, out_size, q_len, memory_budget)
     # k = s (U-Net): the GEMM writes the phase canvas itself, no canvas and no addition.
     direct = _without_overlap(groups_per_axis, stride, q_len, spatial)
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arguments import one_int
+
 
 def canvas_length(
     in_size: int, kernel_size: int, stride: int = 1, dilation: int = 1
@@ -187,3 +189,86 @@ def pad_or_crop(x, amounts):
         for i, (b, a) in enumerate(amounts)
     )
     return x[(Ellipsis,) + crops]
+
+
+def tap_groups(k, s, d=1):
+    r"""The taps of one kernel axis grouped by the whole strides they shift their stamp.
+
+    The ``gemm`` method's overlap-add does one block add per combination of groups
+    (chapter 09): 2 per axis for DCGAN's k=4, s=2 instead of 4 strided adds.
+
+    Parameters
+    ----------
+    k : int
+        Kernel length along the axis, at least 1.
+    s : int
+        Stride, at least 1.
+    d : int, optional
+        Dilation, at least 1.
+
+    Returns
+    -------
+    list of (int, slice, slice)
+        ``(q, taps, phases)`` per group, in increasing ``q``: the taps with shift ``q`` form
+        the contiguous slice ``taps`` of the kernel axis and land on the phases ``phases``
+        (a slice with step ``d``).
+
+    Raises
+    ------
+    ValueError
+        If ``k``, ``s`` or ``d`` is below 1.
+    TypeError
+        If one of them is not an int.
+
+    See Also
+    --------
+    tconv_lib.conv_transpose : ``method="gemm"`` uses these groups.
+
+    Notes
+    -----
+    Tap :math:`t` of input position :math:`i` lands at output position :math:`s i + d t`
+    (before the padding is cropped). Writing
+
+    .. math::
+
+        d\,t = s\,q_t + r_t, \qquad 0 \le r_t < s,
+
+    it lands at :math:`s (i + q_t) + r_t`: shifted by :math:`q_t` whole strides, on phase
+    :math:`r_t`. Consecutive taps with the same :math:`q_t` have phases ``d`` apart.
+
+    Examples
+    --------
+    k=4, s=2 (DCGAN): taps 0, 1 shift by 0 strides (phases 0, 1), taps 2, 3 by one.
+
+    >>> tap_groups(4, 2)
+    [(0, slice(0, 2, None), slice(0, 2, 1)), (1, slice(2, 4, None), slice(0, 2, 1))]
+    """
+    k = one_int(k, "k", minimum=1)
+    s = one_int(s, "s", minimum=1)
+    d = one_int(d, "d", minimum=1)
+    groups = []
+    t = 0
+    while t < k:
+        q = d * t // s
+        first = t
+        while t < k and d * t // s == q:
+            t += 1
+        r0 = tap_phase(first, s, d)
+        groups.append(
+            (q, slice(first, t), slice(r0, r0 + d * (t - first - 1) + 1, d))
+        )
+    return groups
+
+
+def phase_lengths(in_size, kernel, stride, padding, dilation, out_size):
+    """Length of the ``q`` axis of the phase canvas, per spatial axis.
+
+    It must hold every stamp (``i + q_max``) and every output position we keep
+    (``ceil((p + o) / s)``; with output_padding the last ones can lie beyond every stamp).
+    """
+    return tuple(
+        max(i + d * (k - 1) // s, -(-(p + o) // s))
+        for i, k, s, p, d, o in zip(
+            in_size, kernel, stride, padding, dilation, out_size
+        )
+    )

@@ -18,6 +18,12 @@ from .arguments import one_int
 #: Default ``memory_budget``: 256 MiB, well within a laptop's memory.
 MEMORY_BUDGET = 256 * 2**20
 
+#: Bytes of the gemm method's buffers per chunk when the budget allows more. Why it pays:
+#: the overlap-add reads the columns back while they are still in the cache, and the same two
+#: buffers serve every chunk, so a call page-faults on them once instead of on a fresh
+#: output-sized temporary (measured on the DCGAN, U-Net and 3-D layers of chapter 09).
+CACHE_CHUNK = 16 * 2**20
+
 
 def check_budget(memory_budget) -> int:
     """``memory_budget`` as a positive int number of bytes."""

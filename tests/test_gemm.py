@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tconv_lib as tl
-from tconv_lib.gemm import gemm_conv_transpose, tap_groups
+from tconv_lib.gemm import gemm_conv_transpose
+from tconv_lib.geometry import tap_groups
 from tconv_lib.shapes import conv_transpose_output_size
 
 
@@ -232,7 +233,7 @@ def test_integer_input_gives_float64_like_the_other_methods():
     "k,s,d",
     [(4, 2, 1), (5, 3, 1), (3, 1, 1), (3, 2, 2), (64, 32, 1), (3, 4, 2)],
 )
-def testtap_groups_cover_every_tap_once_at_its_phase(k, s, d):
+def test_tap_groups_cover_every_tap_once_at_its_phase(k, s, d):
     seen = []
     for q, taps, phases in tap_groups(k, s, d):
         t = list(range(k))[taps]
