@@ -43,8 +43,8 @@ def phases_pay(x, w, groups, stride, dilation, q_len):
     the layers where the two forms measured within a few percent (``k = 5, s = 3``; DCGAN
     16->32) or where the columns form wins (every other layer) to the columns form.
     """
-    if min(stride) == 1 or not (np.isfinite(x.sum()) and np.isfinite(w.sum())):
-        return False  # stride 1: nothing to gain; non-finite: 0 * inf would spread nan
+    if min(stride) == 1:
+        return False  # nothing to gain: one phase
     batch, c_in = x.shape[:2]
     c_out, kernel = w.shape[1] * groups, w.shape[2:]
     shifts = prod(
@@ -65,7 +65,10 @@ def phases_pay(x, w, groups, stride, dilation, q_len):
         + 2 * shifts * c_in * grid
         + 2 * canvas
     )
-    return columns_form > 4 * phase_form
+    if columns_form <= 4 * phase_form:
+        return False
+    # last, as it reads the arrays: its zeros would turn one inf into nan where torch has none
+    return bool(np.isfinite(x.sum()) and np.isfinite(w.sum()))
 
 
 def _chunk_sizes(batch, q_rows, per_input, per_row, budget):
