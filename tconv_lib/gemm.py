@@ -31,7 +31,7 @@ Three details make it fast (chapter 09 measures them):
   too big for ``memory_budget``, the output channels, then the input rows), with the same column
   buffer and canvas for every chunk: the overlap-add reads columns still in the cache, and the
   call page-faults once on its buffers;
-* where the column buffer would dwarf the output (FCN-32s, 3-D ``k = 2s`` layers), the layer goes
+* where the column buffer would dwarf the output (FCN-32s, 3-D ``k = 2s`` layers, small-channel 2-D ones), the layer goes
   to the phase form of :mod:`tconv_lib.gemm_phases` instead: one product per phase block that
   writes every output entry once, no overlap-add.
 

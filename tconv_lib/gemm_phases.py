@@ -36,12 +36,12 @@ def phases_pay(x, w, groups, stride, dilation, q_len):
     ``C_out K`` columns per input position and passes ``2 S^n + 1`` times over its phase canvas;
     the phase form reorders the weight (a transposition, counted 4 times: numpy's transposing
     copy runs at about a quarter of a plain copy's speed) and writes and reads ``S^n C_in``
-    shifted inputs and the output canvas. The factor 4 in the test allows for what the
-    estimate leaves out (the phase form's multiplications by the zeros of its grid and of its
-    weight, its short shifted copies). On chapter 09's suite it selects the FCN-32s upsampler
-    and the 3-D ``k = 4, s = 2`` layer, which it runs about 1.2 and 1.3 times faster, and leaves
-    the layers where the two forms measured within a few percent (``k = 5, s = 3``; DCGAN
-    16->32) or where the columns form wins (every other layer) to the columns form.
+    shifted inputs and the output canvas. The factor 2 in the test allows for what the
+    estimate leaves out (the phase form's multiplications by the zeros of its weight and grid).
+    On chapter 09's suite it selects the layers with estimates above 2.5, which the phase form
+    ran 1.05 to 1.7 times faster (DCGAN 16->32, odd k=5 s=3, FCN-32s, 3-D k=4 s=2), and leaves
+    those below 1.4, which the columns form ran 1.25 to 3 times faster (DCGAN 4->8, 8->16 and
+    32->64, the 1-D upsampler), to the columns form.
     """
     if min(stride) == 1:
         return False  # nothing to gain: one phase
@@ -65,7 +65,7 @@ def phases_pay(x, w, groups, stride, dilation, q_len):
         + 2 * shifts * c_in * grid
         + 2 * canvas
     )
-    if columns_form <= 4 * phase_form:
+    if columns_form <= 2 * phase_form:
         return False
     # last, as it reads the arrays: its zeros would turn one inf into nan where torch has none
     return bool(np.isfinite(x.sum()) and np.isfinite(w.sum()))
@@ -94,12 +94,19 @@ def phases_method(x, w, a, groups, out_size, q_len, memory_budget):
     span = tuple(h * s for h, s in zip(shifts, stride))
 
     # Chunks of samples, or of q-rows of the first axis of one sample. A chunk holds its
-    # samples' input, channel-major with S-1 zeros before and enough after on every axis (so
-    # x[q - h] is a plain slice for every shift h), and one row block of shifted inputs and
-    # outputs. The buffers are allocated once and serve every chunk.
+    # samples' input, channel-major with S-1 zeros before and enough after on every axis, and
+    # one row block of shifted inputs and outputs. The buffers serve every chunk.
+    # Why the grid runs over the padded row length on every axis but the first: then
+    # x[q - h] for a shift h is one offset into the flattened padded input, and each shifted
+    # copy one long contiguous run per channel (3-D 8^3: runs of 900 entries instead of 9),
+    # for (Q + S - 1)/Q more columns, whose outputs are not kept.
     padded = tuple(q + h - 1 for q, h in zip(q_len, shifts))
-    per_input = c_in * prod(padded) * item
-    per_row = groups * (cols_in + rows_out) * prod(q_len[1:]) * item
+    pitch = prod(padded[1:])
+    flat_strides = tuple(prod(padded[axis + 1 :]) for axis in range(n))
+    # the largest shift's window overhangs the flattened input by this much
+    overhang = sum((h - 1) * f for h, f in zip(shifts[1:], flat_strides[1:]))
+    per_input = c_in * (prod(padded) + overhang) * item
+    per_row = groups * (cols_in + rows_out) * pitch * item
     # the reordered weight and its zero-spread copy live through the whole call
     weight_bytes = 2 * c_in * c_out_group * prod(span) * item
     check_memory(
@@ -146,7 +153,9 @@ def phases_method(x, w, a, groups, out_size, q_len, memory_budget):
         groups, rows_out, cols_in
     )
 
-    x_padded = np.zeros((groups, c_in_group, chunk_n) + padded, dtype=x.dtype)
+    x_flat = np.zeros(
+        (groups, c_in_group, chunk_n, prod(padded) + overhang), dtype=x.dtype
+    )
     inside = (Ellipsis,) + tuple(
         slice(h - 1, h - 1 + i) for h, i in zip(shifts, spatial)
     )
@@ -163,30 +172,26 @@ def phases_method(x, w, a, groups, out_size, q_len, memory_budget):
     )
     for n0 in range(0, batch, chunk_n):
         n1 = min(batch, n0 + chunk_n)
-        x_chunk = x_padded[:, :, : n1 - n0]
-        x_chunk[inside] = (
+        x_chunk = x_flat[:, :, : n1 - n0]
+        x_chunk[..., : prod(padded)].reshape(x_chunk.shape[:3] + padded)[
+            inside
+        ] = (
             x[n0:n1]
             .reshape((n1 - n0, groups, c_in_group) + spatial)
             .transpose((1, 2, 0) + tuple(range(3, 3 + n)))
         )
         for q0 in range(0, q_len[0], chunk_rows):
             q1 = min(q_len[0], q0 + chunk_rows)
-            grid = (n1 - n0, q1 - q0) + q_len[1:]
-            columns = prod(grid)
+            run = (q1 - q0) * pitch
+            columns = (n1 - n0) * run
             shifted = buffer[: groups * cols_in * columns].reshape(
-                (groups,) + shifts + (c_in_group,) + grid
+                (groups,) + shifts + (c_in_group, n1 - n0, run)
             )
             for h in np.ndindex(*shifts):
-                window = (
-                    slice(q0 + shifts[0] - 1 - h[0], q1 + shifts[0] - 1 - h[0]),
+                start = q0 * pitch + sum(
+                    (s - 1 - i) * f for s, i, f in zip(shifts, h, flat_strides)
                 )
-                window += tuple(
-                    slice(shifts[i] - 1 - h[i], shifts[i] - 1 - h[i] + q_len[i])
-                    for i in range(1, n)
-                )
-                shifted[(slice(None),) + h] = x_chunk[
-                    (slice(None), slice(None), slice(None)) + window
-                ]
+                shifted[(slice(None),) + h] = x_chunk[..., start : start + run]
             out = buffer[
                 groups * cols_in * columns : groups
                 * (cols_in + rows_out)
@@ -197,8 +202,12 @@ def phases_method(x, w, a, groups, out_size, q_len, memory_budget):
                 weight, shifted.reshape(groups, cols_in, columns), out=out
             )
             source = out.reshape(
-                (groups,) + tuple(stride) + (c_out_group,) + grid
+                (groups,)
+                + tuple(stride)
+                + (c_out_group, n1 - n0, q1 - q0)
+                + padded[1:]
             )
+            source = source[(Ellipsis,) + tuple(slice(0, q) for q in q_len[1:])]
             source = source.transpose(interleave)
             target = y_phases[n0:n1, :, :, q0:q1]
             for r in range(

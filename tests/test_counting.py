@@ -47,10 +47,21 @@ def test_the_dense_matrix_multiplies_every_entry_of_c(layer):
     assert counted("matrix", *layer, stride=2) == N * entries
 
 
-def test_gemm_also_multiplies_the_padding_of_its_rows(layer):
-    # rows padded to the canvas's q length: H + (K - 1) // s = 5 + 1 on the last axis
-    q = H + (K - 1) // 2
-    assert counted("gemm", *layer, stride=2) == DEFINITION // H * q
+def test_gemm_columns_form_also_multiplies_the_padding_of_its_rows():
+    # many input channels, few output ones: the columns form (tconv_lib.gemm)
+    x, w = np.ones((N, 16, H, H)), np.ones((16, 2, K, K))
+    q = H + (K - 1) // 2  # rows padded to the canvas's q length: 5 + 1
+    assert counted("gemm", x, w, stride=2) == N * 16 * 2 * K**2 * H * q
+
+
+def test_gemm_phase_form_multiplies_its_whole_grid(layer):
+    # few channels: the phase form (tconv_lib.gemm_phases), one product of
+    # (s^2 C_out) x (S^2 C_in) weights by N * Q * (Q + S - 1) grid columns
+    s, shifts = 2, (K - 1) // 2 + 1  # 2 shifts per axis
+    q = H + shifts - 1  # 6 q positions per axis, rows padded to 7
+    grid = N * q * (q + shifts - 1)
+    expected = s**2 * C_OUT * shifts**2 * C_IN * grid
+    assert counted("gemm", *layer, stride=s) == expected
 
 
 def test_counters_nest_and_stop_counting_after_the_block(layer):

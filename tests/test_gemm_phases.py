@@ -33,11 +33,18 @@ def layer(n, batch, c_in, c_out, side, k, s, p=0, op=0, d=1, groups=1, seed=0):
     return x, w, a, groups, out, q_len, (s, p, op, d, groups)
 
 
-def test_it_is_chosen_for_the_3d_dcgan_layer_and_fcn_32s():
-    # chapter 09's suite: 3-D k=4 s=2 (columns 8x the output) and FCN-32s (k=64, s=32)
-    for args in [(3, 2, 32, 16, 8, 4, 2, 1), (2, 1, 21, 21, 16, 64, 32, 16)]:
-        x, w, a, groups, _, q_len, _ = layer(*args)
-        assert phases_pay(x, w, groups, a.stride, a.dilation, q_len)
+@pytest.mark.parametrize(
+    "args",
+    [
+        (3, 2, 32, 16, 8, 4, 2, 1),  # 3-D k=4 s=2: columns 8 times the output
+        (2, 1, 21, 21, 16, 64, 32, 16),  # FCN-32s
+        (2, 8, 128, 64, 16, 4, 2, 1),  # DCGAN 16->32: few output channels
+        (2, 4, 64, 32, 23, 5, 3, 1),  # odd k=5 s=3
+    ],
+)
+def test_it_is_chosen_where_the_columns_would_dwarf_its_traffic(args):
+    x, w, a, groups, _, q_len, _ = layer(*args)
+    assert phases_pay(x, w, groups, a.stride, a.dilation, q_len)
 
 
 @pytest.mark.parametrize(
