@@ -207,6 +207,28 @@ def _without_overlap(groups_per_axis, stride, q_len, spatial):
     )
 
 
+def _interleave(canvas, y_phases, order, samples, channels, rows):
+    """Copy ``canvas[c, r_1.., n, q_1..]`` into ``y[n, c, q_1, r_1, ...]`` for a chunk.
+
+    ``samples``, ``channels`` (per group) and ``rows`` (of q_1) are the chunk's ranges. One copy
+    per phase of the last axis: numpy's copy of the whole transposed view runs its inner loop
+    over that axis's s phases (2 entries); per phase it runs along q_n (measured 2-6x faster).
+    """
+    (n0, n1), (c0, c1), (i0, i1) = samples, channels, rows
+    groups = canvas.shape[0] // (
+        c1 - c0
+    )  # the canvas holds c1 - c0 channels a group
+    c_out_group = y_phases.shape[1] // groups
+    source = canvas.transpose(order)
+    for g in range(groups):
+        block = y_phases[
+            n0:n1, g * c_out_group + c0 : g * c_out_group + c1, i0:i1
+        ]
+        part = source[:, g * (c1 - c0) : (g + 1) * (c1 - c0)]
+        for r in range(y_phases.shape[-1]):
+            block[..., r] = part[..., r]
+
+
 def gemm_method(x, w, a, groups, out_size, memory_budget):
     """The ``"gemm"`` method on checked operands: ``x`` batched, ``a`` the layer's arguments."""
     stride, padding, dilation = a.stride, a.padding, a.dilation
@@ -355,9 +377,12 @@ def gemm_method(x, w, a, groups, out_size, memory_budget):
                             (Ellipsis, slice(i, None))
                             + (slice(None),) * (n - 2 - axis)
                         ] = 0
-                if direct:
-                    canvas_q = columns.reshape(
-                        (pairs,) + kernel + (n1 - n0,) + spatial
+                if direct:  # the band's columns are its rows of the canvas
+                    band = columns.reshape(
+                        (pairs,) + kernel + (n1 - n0, i1 - i0) + spatial[1:]
+                    )
+                    _interleave(
+                        band, y_phases, order, (n0, n1), (c0, c1), (i0, i1)
                     )
                     continue
                 columns = columns.reshape((pairs,) + kernel + (n1 - n0, run))
@@ -380,16 +405,8 @@ def gemm_method(x, w, a, groups, out_size, memory_budget):
                 canvas_q = canvas[..., : prod(q_len)].reshape(
                     canvas.shape[:-1] + q_len
                 )
-            # Interleave canvas[c, r_1.., n, q_1..] -> y[n, c, q_1, r_1, ...], one copy per phase
-            # of the last axis: numpy's copy of the whole transposed view runs its inner loop
-            # over that axis's s phases (2 entries); per phase the inner loop runs along q_n.
-            source = canvas_q.transpose(order)
-            for g in range(groups):
-                block = y_phases[
-                    n0:n1, g * c_out_group + c0 : g * c_out_group + c1
-                ]
-                part = source[:, g * (c1 - c0) : (g + 1) * (c1 - c0)]
-                for r in range(stride[-1]):
-                    block[..., r] = part[..., r]
+                _interleave(
+                    canvas_q, y_phases, order, (n0, n1), (c0, c1), (0, q_len[0])
+                )
     crop = tuple(slice(p, p + o) for p, o in zip(padding, out_size))
     return y[(slice(None), slice(None)) + crop]

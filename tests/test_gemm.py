@@ -185,6 +185,21 @@ def test_chunking_under_a_tiny_budget_gives_the_same_result(factor, groups):
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-10)
 
 
+@pytest.mark.parametrize("factor", [1, 2, 5])
+def test_k_equal_s_in_bands_of_rows_gives_the_same_result(factor):
+    # U-Net's k = s writes the canvas straight from the GEMM; a tiny budget cuts one sample's
+    # rows into bands, each interleaved into its own rows of the output
+    rng = np.random.default_rng(factor)
+    x = rng.standard_normal((2, 3, 7, 4))
+    w = rng.standard_normal((3, 2, 2, 2))
+    args = (2, 0, 0, 1, 1)
+    budget = factor * smallest_budget(x, w, *args)
+    got = gemm_with_budget(x, w, *args, budget)
+    np.testing.assert_allclose(
+        got, torch_conv_transpose(x, w, *args), atol=1e-10
+    )
+
+
 def test_a_budget_below_one_chunk_is_refused_with_the_budget_that_works():
     x, w = np.ones((2, 3, 8, 8)), np.ones((3, 2, 4, 4))
     budget = smallest_budget(x, w, 2, 1, 0, 1, 1)
