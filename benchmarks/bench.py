@@ -566,6 +566,8 @@ def run(
         "children": run_child.children,
         "wall_seconds": None,
     }
+    # the JSON first: a failing figure leaves the measurements on disk
+    (out / "bench.json").write_text(json.dumps(result, indent=1) + "\n")
     plots.plot_suite(rows, out / "suite_ratios.png")
     plots.plot_scaling(
         result["scaling"]["size"],

@@ -34,20 +34,17 @@ def plot_suite(suite, path):
     for j, contender in enumerate(contenders):
         ratios = [row["ratio_to_torch"].get(contender) for row in suite]
         median = np.array([r["median"] if r else np.nan for r in ratios])
-        low = np.array([r["median"] - r["minimum"] if r else 0 for r in ratios])
-        high = np.array(
-            [r["maximum"] - r["median"] if r else 0 for r in ratios]
-        )
         color = STYLE[contender][0]
         ax.barh(rows + j * height, median, height, color=color, label=contender)
-        ax.errorbar(
-            median,
-            rows + j * height,
-            xerr=[low, high],
-            fmt="none",
-            ecolor="0.2",
-            capsize=2,
-            lw=1,
+        # the per-round range need not contain the pooled median: a segment, not
+        # an error bar around the median
+        drawn = [i for i, r in enumerate(ratios) if r]
+        ax.hlines(
+            rows[drawn] + j * height,
+            [ratios[i]["minimum"] for i in drawn],
+            [ratios[i]["maximum"] for i in drawn],
+            color="0.15",
+            lw=1.2,
         )
     ax.axvline(1, color="k", lw=1)
     ax.axvline(
