@@ -102,11 +102,22 @@ PREDICTED = {
         "gemm": (
             0,
             2,
-            "the GEMM (C_out k^2 x C_in times C_in x H^2) does not depend on s; "
-            "the output it writes ~ s^2",
+            "its GEMM (C_out k^2 x C_in times C_in x H^2) does not depend on s; "
+            "the overlap-add writes the (32 s)^2 output, a term ~ s^2 that "
+            "shows where it outweighs the product",
         ),
-        "torch": (0, 2, "multiply-adds do not depend on s; output ~ s^2"),
-        "tensorflow": (0, 2, "multiply-adds do not depend on s; output ~ s^2"),
+        "torch": (
+            0,
+            2,
+            "multiply-adds do not depend on s; writing the output is a term "
+            "~ s^2 that shows where it outweighs them",
+        ),
+        "tensorflow": (
+            0,
+            2,
+            "multiply-adds do not depend on s; writing the output is a term "
+            "~ s^2 that shows where it outweighs them",
+        ),
     },
 }
 
