@@ -228,6 +228,8 @@ class Runner:
                 "what": what,
                 "seconds": round(seconds, 2),
                 "frameworks_loaded": result["frameworks_loaded"],
+                # other processes on the cores show here (1-minute average)
+                "load_average_end": machine.load_average(),
             }
         )
         return result
