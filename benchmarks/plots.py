@@ -62,7 +62,14 @@ def plot_suite(suite, path):
         "time / PyTorch time (log scale; < 1 is faster than PyTorch; "
         "bars: per-round min-max)"
     )
-    ax.legend(loc="lower right", fontsize=7)
+    # above the axes: inside, it would hide the bars of the last layers
+    ax.legend(
+        loc="lower left",
+        bbox_to_anchor=(0, 1),
+        ncol=3,
+        fontsize=7,
+        frameon=False,
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
