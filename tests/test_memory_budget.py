@@ -2,7 +2,6 @@
 that come first (the reviewer's findings on the first version of the guards)."""
 
 import inspect
-import tracemalloc
 
 import numpy as np
 import pytest
@@ -15,13 +14,9 @@ from tconv_lib.gemm import gemm_conv_transpose
 
 def traced_peak(call):
     """The result of ``call()`` and the peak bytes numpy allocated meanwhile."""
-    tracemalloc.start()
-    try:
-        result = call()
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    return result, peak
+    results = []
+    peak = tl.traced_peak(lambda: results.append(call()))
+    return results[0], peak
 
 
 RNG = np.random.default_rng(7)
