@@ -118,6 +118,19 @@ def build(contender, layer):
     return numpy_method(contender, layer)
 
 
+def is_c_contiguous(y):
+    """Whether a contender's output is one C-ordered block (a view may not be).
+
+    gemm returns a cropped view of its canvas when padding > 0; a TensorFlow
+    tensor is always dense.
+    """
+    if hasattr(y, "is_contiguous"):  # a torch tensor
+        return bool(y.is_contiguous())
+    if isinstance(y, np.ndarray):
+        return bool(y.flags.c_contiguous)
+    return True
+
+
 def as_numpy_nchw(contender, y):
     """A contender's output as a channels-first numpy array."""
     y = np.asarray(y)

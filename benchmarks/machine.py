@@ -20,14 +20,26 @@ REMOVED_FROM_CHILDREN = (
     "OPENBLAS_NUM_THREADS",
     # unset: TensorFlow's default, oneDNN on for x86 Linux (what its users get)
     "TF_ENABLE_ONEDNN_OPTS",
+    "DNNL_MAX_CPU_ISA",
+    "ONEDNN_DEFAULT_FPMATH_MODE",
+    "DNNL_DEFAULT_FPMATH_MODE",
+    "OMP_WAIT_POLICY",
+    "KMP_BLOCKTIME",
+    "GOMP_SPINCOUNT",
+    "GOTO_NUM_THREADS",
+    "TF_NUM_INTRAOP_THREADS",
+    "TF_NUM_INTEROP_THREADS",
+    "NPY_DISABLE_CPU_FEATURES",
+    "MKL_ENABLE_INSTRUCTIONS",
+    "MKL_DEBUG_CPU_TYPE",
+    "THP_MEM_ALLOC_ENABLE",
+    # glibc's allocator, so that "glibc's defaults" holds in every child
+    "GLIBC_TUNABLES",
+    "LD_PRELOAD",
 )
-RECORDED = REMOVED_FROM_CHILDREN + (
-    "TF_CPP_MIN_LOG_LEVEL",
-    "MALLOC_ARENA_MAX",
-    "MALLOC_MMAP_THRESHOLD_",
-    "MALLOC_TRIM_THRESHOLD_",
-    "MALLOC_TOP_PAD_",
-)
+#: Every variable whose name starts so is removed too (glibc's malloc tunables).
+REMOVED_PREFIX = "MALLOC_"
+RECORDED = REMOVED_FROM_CHILDREN + ("TF_CPP_MIN_LOG_LEVEL",)
 ISA_FLAGS = (
     "sse4_2",
     "avx",
@@ -44,17 +56,24 @@ ISA_FLAGS = (
 )
 
 
+def removed(name):
+    return name in REMOVED_FROM_CHILDREN or name.startswith(REMOVED_PREFIX)
+
+
 def child_environment():
-    """The parent's environment without the kernel and thread variables."""
-    env = {
-        k: v for k, v in os.environ.items() if k not in REMOVED_FROM_CHILDREN
-    }
+    """The parent's environment without the kernel, thread and malloc variables."""
+    env = {k: v for k, v in os.environ.items() if not removed(k)}
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"  # no C++ log lines on stderr
     return env
 
 
 def parent_environment():
-    return {name: os.environ.get(name) for name in RECORDED}
+    """Every recorded variable (None when unset) and any MALLOC_* that is set."""
+    recorded = {name: os.environ.get(name) for name in RECORDED}
+    malloc = {
+        k: v for k, v in os.environ.items() if k.startswith(REMOVED_PREFIX)
+    }
+    return recorded | dict(sorted(malloc.items()))
 
 
 def _cpuinfo():
@@ -64,15 +83,101 @@ def _cpuinfo():
         return ""
 
 
+def _cpuinfo_field(name):
+    match = re.search(rf"^{name}\s*:\s*(.+)$", _cpuinfo(), re.M)
+    return match.group(1).strip() if match else None
+
+
 def cpu_model():
-    match = re.search(r"^model name\s*:\s*(.+)$", _cpuinfo(), re.M)
-    return match.group(1).strip() if match else platform.processor() or None
+    return _cpuinfo_field("model name") or platform.processor() or None
+
+
+def _read(path):
+    try:
+        return Path(path).read_text().strip()
+    except OSError:
+        return None
+
+
+def _int_or_none(text):
+    return int(text) if text is not None and text.isdigit() else None
+
+
+def cpu_identity():
+    """family, model, stepping and MHz of the first CPU in /proc/cpuinfo."""
+    mhz = _cpuinfo_field("cpu MHz")
+    return {
+        "family": _int_or_none(_cpuinfo_field("cpu family")),
+        "model": _int_or_none(_cpuinfo_field("model")),
+        "stepping": _int_or_none(_cpuinfo_field("stepping")),
+        "mhz": round(float(mhz)) if mhz else None,
+    }
+
+
+def caches():
+    """L1d, L2 and L3 sizes of cpu0 as the kernel reports them ("48K")."""
+    sizes = {}
+    for index in sorted(
+        Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")
+    ):
+        level, kind = _read(index / "level"), _read(index / "type")
+        name = {"Data": "L1d"}.get(kind) if level == "1" else f"L{level}"
+        if name and kind != "Instruction":
+            sizes[name] = _read(index / "size")
+    return {name: sizes.get(name) for name in ("L1d", "L2", "L3")}
+
+
+def threads_per_core():
+    siblings = _read(
+        "/sys/devices/system/cpu/cpu0/topology/thread_siblings_list"
+    )
+    if siblings is None:
+        return None
+    count = 0
+    for part in siblings.split(","):
+        first, _, last = part.partition("-")
+        count += int(last or first) - int(first) + 1
+    return count
+
+
+def transparent_hugepages():
+    """The bracketed mode of /sys/kernel/mm/transparent_hugepage/enabled."""
+    text = _read("/sys/kernel/mm/transparent_hugepage/enabled")
+    match = re.search(r"\[(\w+)\]", text or "")
+    return match.group(1) if match else None
+
+
+def glibc_version():
+    try:
+        return os.confstr("CS_GNU_LIBC_VERSION")
+    except (ValueError, OSError):
+        return None
+
+
+def cgroup_cpu_max():
+    """The cgroup v2 CPU quota ("max 100000" means none), if readable."""
+    line = _read("/proc/self/cgroup") or ""
+    relative = line.split("::", 1)[1] if line.startswith("0::") else "/"
+    return _read(f"/sys/fs/cgroup{relative.rstrip('/')}/cpu.max") or _read(
+        "/sys/fs/cgroup/cpu.max"
+    )
+
+
+def steal_jiffies():
+    """The "steal" column of /proc/stat's cpu line: time a hypervisor took."""
+    line = (_read("/proc/stat") or "").splitlines()[:1]
+    fields = line[0].split() if line else []
+    return int(fields[8]) if len(fields) > 8 and fields[0] == "cpu" else None
+
+
+def _flags():
+    return set((_cpuinfo_field("flags") or "").split())
 
 
 def isa_flags():
-    """The vector-instruction flags of ``/proc/cpuinfo`` that matter to BLAS and oneDNN."""
-    match = re.search(r"^flags\s*:\s*(.+)$", _cpuinfo(), re.M)
-    flags = set(match.group(1).split()) if match else set()
+    """The vector-instruction flags of /proc/cpuinfo that matter to BLAS and
+    oneDNN."""
+    flags = _flags()
     return [flag for flag in ISA_FLAGS if flag in flags]
 
 
@@ -89,6 +194,14 @@ def describe_parent(threads):
     """The machine as the parent sees it (the libraries come from the children)."""
     return {
         "cpu_model": cpu_model(),
+        **cpu_identity(),
+        "caches": caches(),
+        "smt": threads_per_core(),
+        "hypervisor": "hypervisor" in _flags(),
+        "transparent_hugepages": transparent_hugepages(),
+        "glibc": glibc_version(),
+        "affinity": len(os.sched_getaffinity(0)),
+        "cgroup_cpu_max": cgroup_cpu_max(),
         "isa": isa_flags(),
         "cores": os.cpu_count(),
         "memory_gib": memory_gib(),
@@ -112,6 +225,16 @@ def numpy_libraries(threads):
     first = blas[0] if blas else {}
     return {
         "numpy": np.__version__,
+        "blas_all": [
+            {
+                "filepath": p.get("filepath"),
+                "name": p.get("internal_api"),
+                "version": p.get("version"),
+                "kernel": p.get("architecture"),
+                "threads": p.get("num_threads"),
+            }
+            for p in blas
+        ],
         "blas": {
             "name": first.get("internal_api"),
             "version": first.get("version"),

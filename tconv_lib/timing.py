@@ -6,6 +6,8 @@ PyTorch or TensorFlow through this module (their worker threads would steal its 
 
 from __future__ import annotations
 
+import gc
+import math
 import time
 import tracemalloc
 from dataclasses import dataclass
@@ -19,19 +21,21 @@ class Timing:
 
     Parameters
     ----------
-    seconds : tuple of float
-        The time of every timed call, at least one.
+    seconds : sequence of float
+        The time of every timed call, at least one; stored as a tuple.
 
-    Returns
-    -------
-    Timing
-        With the properties ``median`` (50 %), ``q1`` (25 %), ``q3`` (75 %),
-        ``minimum`` and ``maximum``: numpy percentiles of ``seconds``.
+    Attributes
+    ----------
+    median, q1, q3 : float
+        numpy's 50 %, 25 % and 75 % percentiles of ``seconds``.
+    minimum, maximum : float
+        The fastest and the slowest call.
 
     Raises
     ------
     ValueError
-        If ``seconds`` is empty (an empty sample has no median).
+        If ``seconds`` is empty (an empty sample has no median) or holds a NaN,
+        an infinite or a negative time.
 
     See Also
     --------
@@ -60,9 +64,17 @@ class Timing:
     seconds: tuple[float, ...]
 
     def __post_init__(self):
-        if len(self.seconds) == 0:
+        # frozen: a tuple, so that a caller's list cannot change it later
+        seconds = tuple(float(t) for t in self.seconds)
+        object.__setattr__(self, "seconds", seconds)
+        if len(seconds) == 0:
             raise ValueError(
                 "seconds must hold at least one time, got an empty sequence"
+            )
+        bad = [t for t in seconds if not 0 <= t < math.inf]
+        if bad:
+            raise ValueError(
+                f"seconds must be finite times >= 0, got {bad[0]!r}"
             )
 
     @property
@@ -198,7 +210,9 @@ def time_calls(fn, warmups=3, repeats=9, min_seconds=0.0) -> Timing:
 
         \sum_{i=1}^{n} t_i \ge \text{min\_seconds},
 
-    so fast functions get more calls and their median is steadier.
+    so fast functions get more calls and their median is steadier. The
+    garbage collector is off during the timed calls (as in ``timeit``) and
+    back on afterwards, also when ``fn`` raises.
 
     Examples
     --------
@@ -224,11 +238,19 @@ def time_calls(fn, warmups=3, repeats=9, min_seconds=0.0) -> Timing:
         )
     for _ in range(warmups):
         fn()
-    times = []
-    while len(times) < repeats or sum(times) < min_seconds:
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
+    times, total = [], 0.0
+    # a collection of the caller's garbage would land in one call's time
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        while len(times) < repeats or total < min_seconds:
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+            total += times[-1]
+    finally:
+        if was_enabled:
+            gc.enable()
     return Timing(tuple(times))
 
 

@@ -61,7 +61,22 @@ def test_the_json_has_schema_2(result):
         "parent_environment",
         "load_average_start",
         "load_average_end",
+        "family",
+        "model",
+        "stepping",
+        "mhz",
+        "caches",
+        "smt",
+        "hypervisor",
+        "transparent_hugepages",
+        "glibc",
+        "affinity",
+        "cgroup_cpu_max",
+        "steal_jiffies_run",
+        "blas_all",
     } <= set(data["machine"])
+    assert set(data["machine"]["caches"]) == {"L1d", "L2", "L3"}
+    assert data["machine"]["blas_all"][0]["threads"] == 1
     assert set(data["machine"]["blas"]) == {
         "name",
         "version",
@@ -81,7 +96,26 @@ def test_the_json_has_schema_2(result):
         "isolation",
         "malloc",
         "budget_bytes",
+        "slow_seconds",
+        "slow_repeats",
+        "matmul",
+        "quick_values",
+        "memory",
+        "sparse",
+        "tensorflow_padding",
     } <= set(data["settings"])
+    settings = data["settings"]
+    assert settings["rounds"] == bench.QUICK_ROUNDS
+    assert settings["repeats"] == bench.QUICK_REPEATS
+    assert settings["matmul"]["repeats"] == bench.MATMUL_REPEATS
+    assert data["matmul_peak_gflops"]["n"] == (
+        bench.MATMUL_REPEATS * settings["rounds"]
+    )
+    assert settings["round_orders"] == [
+        ["numpy", "torch", "tensorflow"],
+        ["torch", "tensorflow", "numpy"],
+    ]
+    assert "1-9" in data["warmup_study"]["rule"]
     study = data["warmup_study"]
     assert study["calls"] == 15
     assert set(study["contenders"]) == {"gemm", "torch", "tensorflow"}
@@ -114,20 +148,58 @@ def test_every_suite_row_has_the_documented_fields(result):
                 "maximum",
                 "n",
                 "rounds",
+                "rounds_n",
+                "unstable",
+                "minor_faults_per_call",
+                "contiguous_output",
             }
-            assert cell["minimum"] <= cell["q1"] <= cell["median"]
-            assert cell["median"] <= cell["q3"] <= cell["maximum"]
+            assert cell["minimum"] <= min(cell["rounds"])
+            assert max(cell["rounds"]) <= cell["maximum"]
+            assert (
+                cell["minimum"] <= cell["q1"] <= cell["q3"] <= cell["maximum"]
+            )
             assert len(cell["rounds"]) == data["settings"]["rounds"]
+            # every round of a quick run times the same fixed number of calls
+            assert cell["rounds_n"] == [bench.QUICK_REPEATS] * len(
+                cell["rounds"]
+            )
+            assert cell["n"] == sum(cell["rounds_n"])
+            assert cell["minor_faults_per_call"] >= 0
             assert row["gflops"][contender] > 0
         for cell in row["ratio_to_torch"].values():
             assert set(cell) == {"median", "minimum", "maximum"}
+        fastest = row["fastest_framework"]
+        assert row["seconds"][fastest]["median"] == min(
+            row["seconds"][f]["median"] for f in ("torch", "tensorflow")
+        )
+        to_fastest = row["ratio_to_fastest_framework"]["gemm"]
+        assert to_fastest["median"] == pytest.approx(
+            row["seconds"]["gemm"]["median"] / row["seconds"][fastest]["median"]
+        )
     summary = data["summary"]
     assert set(summary) >= {
         "geomean_ratio_to_torch",
+        "geomean_ratio_to_fastest_framework",
         "worst_gemm",
+        "worst_gemm_vs_fastest_framework",
         "gemm_fraction_of_matmul_peak",
+        "unstable",
+    }
+    assert set(summary["worst_gemm_vs_fastest_framework"]) == {
+        "name",
+        "ratio",
+        "framework",
     }
     assert len(summary["gemm_fraction_of_matmul_peak"]) == 3
+
+
+def test_gemm_returns_a_cropped_view_and_torch_a_contiguous_array(result):
+    _, data = result
+    by_name = {row["name"]: row["seconds"] for row in data["suite"]}
+    # tiny DCGAN has padding 1: gemm crops its canvas; tiny 3-D has none
+    assert by_name["tiny DCGAN"]["gemm"]["contiguous_output"] is False
+    assert by_name["tiny 3-D"]["gemm"]["contiguous_output"] is True
+    assert all(s["torch"]["contiguous_output"] for s in by_name.values())
 
 
 def test_the_scaling_studies_have_slopes_and_predictions(result):
@@ -141,14 +213,34 @@ def test_the_scaling_studies_have_slopes_and_predictions(result):
                 len(entry["seconds"]) == len(values) == len(entry["peak_bytes"])
             )
             assert {"slope_seconds", "slope_peak_bytes"} <= set(entry)
-            assert set(entry["predicted"]) == {"seconds", "peak_bytes", "why"}
+            assert entry["slope_values"] == values[-3:]
+            assert set(entry["predicted"]) == {
+                "multiply_adds",
+                "seconds",
+                "peak_bytes",
+                "why",
+            }
             assert entry["predicted"]["why"], method
         for framework in ("torch", "tensorflow"):
             entry = block["methods"][framework]
             assert entry["peak_bytes"] == [
-                raw - entry["peak_bytes_baseline"]
-                for raw in entry["peak_bytes_raw"]
+                bench.above_floor(raw) for raw in entry["peak_bytes_raw"]
             ]
+            assert all(p is None or p >= 2**20 for p in entry["peak_bytes"])
+
+
+def test_the_stride_study_predicts_seconds_2_where_multiply_adds_stay():
+    stride = bench.PREDICTED["stride"]
+    for method in ("gemm", "torch", "tensorflow", "subpixel", "scatter"):
+        assert stride[method][:2] == (0, 2), method
+    assert bench.PREDICTED["size"]["matrix"][:2] == (4, 4)
+
+
+def test_a_memory_rise_below_1_mib_is_null():
+    assert bench.above_floor(2**20 - 4096) is None
+    assert bench.above_floor(-8192) is None
+    assert bench.above_floor(None) is None
+    assert bench.above_floor(3 * 2**20) == 3 * 2**20
 
 
 def test_numpy_processes_never_import_torch_or_tensorflow(result):
@@ -156,8 +248,23 @@ def test_numpy_processes_never_import_torch_or_tensorflow(result):
     numpy_children = [c for c in data["children"] if c["family"] == "numpy"]
     assert {c["task"] for c in numpy_children} == {"warmup", "suite", "scaling"}
     assert all(c["frameworks_loaded"] == [] for c in numpy_children)
-    torch_children = [c for c in data["children"] if c["family"] == "torch"]
-    assert all(c["frameworks_loaded"] == ["torch"] for c in torch_children)
+    for framework in ("torch", "tensorflow"):
+        children = [c for c in data["children"] if c["family"] == framework]
+        assert children and all(
+            c["frameworks_loaded"] == [framework] for c in children
+        )
+    for c in data["children"]:
+        assert c["cpu_seconds"] > 0 and c["steal_jiffies"] >= 0
+
+
+def test_rounds_rotate_the_family_order():
+    families = ("numpy", "torch", "tensorflow")
+    assert [bench.rotated(families, r) for r in range(4)] == [
+        ("numpy", "torch", "tensorflow"),
+        ("torch", "tensorflow", "numpy"),
+        ("tensorflow", "numpy", "torch"),
+        ("numpy", "torch", "tensorflow"),
+    ]
 
 
 def test_the_numpy_process_refuses_to_run_beside_a_framework():
@@ -174,10 +281,16 @@ def test_children_start_without_the_kernel_and_thread_variables(monkeypatch):
     monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
     monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "0")
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "2")
+    monkeypatch.setenv("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=0")
     env = machine.child_environment()
     assert not set(machine.REMOVED_FROM_CHILDREN) & set(env)
+    assert not [k for k in env if k.startswith("MALLOC_")]
     assert env["TF_CPP_MIN_LOG_LEVEL"] == "2"
-    assert machine.parent_environment()["OPENBLAS_CORETYPE"] == "Haswell"
+    recorded = machine.parent_environment()
+    assert recorded["OPENBLAS_CORETYPE"] == "Haswell"
+    assert recorded["MALLOC_ARENA_MAX"] == "2"
+    assert recorded["GLIBC_TUNABLES"] == "glibc.malloc.trim_threshold=0"
 
 
 def test_every_contender_agrees_with_torch(result):
@@ -200,14 +313,23 @@ def test_the_warmup_count_is_the_last_slow_call_plus_two():
     # 1.4x the settled time is not slow
     assert bench.derive_warmups([[1.4] * 6 + [1.0] * 9]) == 3
     assert bench.derive_warmups([[1.6] * 6 + [1.0] * 9]) == 6 + 2
+    with pytest.raises(ValueError, match=r"series\[1\] must hold at least 10"):
+        bench.derive_warmups([settled, [1.0] * 9])
 
 
-def test_summary_pools_every_round():
+def test_summary_pools_every_round_but_each_round_weighs_the_same():
     cell = bench.summary([[1.0, 2.0, 3.0], [5.0, 4.0, 6.0]])
     assert cell["median"] == 3.5 and cell["n"] == 6
     assert (cell["minimum"], cell["maximum"]) == (1.0, 6.0)
     assert cell["q1"] == 2.25 and cell["q3"] == 4.75
-    assert cell["rounds"] == [2.0, 5.0]
+    assert cell["rounds"] == [2.0, 5.0] and cell["rounds_n"] == [3, 3]
+    assert cell["unstable"]  # 5 / 2 > 1.5
+    # nine fast calls in one round and three slow ones in the next: the
+    # headline is the median of the two round medians, not of the 12 calls
+    lopsided = bench.summary([[1.0] * 9, [2.0] * 3])
+    assert lopsided["median"] == 1.5 and lopsided["rounds_n"] == [9, 3]
+    assert lopsided["unstable"]  # 2 / 1 > 1.5
+    assert not bench.summary([[1.0] * 3, [1.5] * 3])["unstable"]
 
 
 def test_ratio_is_median_over_median_with_the_per_round_spread():
@@ -228,8 +350,11 @@ def test_fitted_slope_recovers_a_power_law_over_the_largest_points():
         pytest.approx(2.0)
     )
     assert bench.fitted_slope(xs, [None, None, None, 1.0]) is None
+    # a slope needs each of the three largest x: never fitted over fewer
+    assert bench.fitted_slope(xs, [64.0, None, 1024.0, 4096.0]) is None
+    assert bench.fitted_slope(xs, [64.0, -1.0, 1024.0, 4096.0]) is None
     assert bench.fitted_slope(
-        xs, [64.0, -1.0, 1024.0, 4096.0]
+        xs, [None, 256.0, 1024.0, 4096.0]
     ) == pytest.approx(2.0)
 
 

@@ -108,3 +108,28 @@ def test_first_calls_refuses_zero_calls():
 def test_an_empty_timing_is_refused():
     with pytest.raises(ValueError, match="seconds must hold at least one"):
         Timing(())
+
+
+@pytest.mark.parametrize("bad", [float("nan"), -1e-3, float("inf")])
+def test_a_nan_negative_or_infinite_time_is_refused(bad):
+    with pytest.raises(ValueError, match="finite times >= 0"):
+        Timing((1.0, bad))
+
+
+def test_timing_stores_a_list_as_a_tuple():
+    assert Timing([2.0, 1.0]).seconds == (2.0, 1.0)
+
+
+def test_the_garbage_collector_is_off_during_timed_calls_and_on_after():
+    import gc
+
+    states = []
+    time_calls(lambda: states.append(gc.isenabled()), warmups=0, repeats=3)
+    assert states == [False] * 3 and gc.isenabled()
+
+    def fail():
+        raise KeyError("inside")
+
+    with pytest.raises(KeyError):
+        time_calls(fail, warmups=0, repeats=1)
+    assert gc.isenabled()
