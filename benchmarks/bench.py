@@ -227,7 +227,7 @@ def geometric_mean(values):
 
 
 def derive_warmups(series, factor=1.5, margin=2, minimum=3):
-    """Warm-up calls for every series: the last slow call among 1-9, plus a margin.
+    """Warm-up calls for every series: the last slow call among 1-9, plus 2.
 
     A call is slow when it takes more than ``factor`` times the median of calls
     10-15 (the settled time); calls 10-15 themselves are not searched, so one
@@ -450,7 +450,7 @@ def suite_rounds(run, suite, rounds, warmups, budget, quick, workdir):
 
 
 def cell(data, contender, name):
-    """summary() of one (contender, layer), with its faults and output layout."""
+    """summary() of one (contender, layer), its faults and output layout."""
     if name not in data.seconds.get(contender, {}):
         return None
     return {
@@ -551,7 +551,7 @@ def suite_summary(rows, matmul_gflops):
 
 
 def scaling_studies(run, studies, warmups, budget, quick):
-    """Time every method along both families: one process per contender family."""
+    """Time every method along both families, one process per family."""
     layers = [layer for family in studies.values() for layer in family]
     data = [layer_to_dict(layer) for layer in layers]
     families = {
@@ -838,9 +838,10 @@ def run(
 
 
 def report(result):
-    """The suite as text lines: gemm, torch, TF and the ratios with their spread."""
+    """The suite as text lines: gemm, torch, TF, the ratios and their spread."""
     lines = [
-        "layer | gemm ms | torch ms | TF ms | gemm/torch (round min-max) | TF/torch"
+        "layer | gemm ms | torch ms | TF ms | gemm/torch (round min-max) "
+        "| TF/torch"
     ]
     for row in result["suite"]:
         s, r = row["seconds"], row["ratio_to_torch"]
@@ -880,7 +881,8 @@ def report(result):
         )
     )
     lines.append(
-        f"warm-ups {result['settings']['warmups']}; wall {result['wall_seconds']:.0f} s"
+        f"warm-ups {result['settings']['warmups']}; "
+        f"wall {result['wall_seconds']:.0f} s"
     )
     return "\n".join(lines)
 
@@ -908,7 +910,8 @@ def main(argv=None):
         "--budget-gib",
         type=float,
         default=2.0,
-        help="memory budget of the slow methods, scaling study (the suite: a quarter)",
+        help="memory budget of the slow methods, scaling study "
+        "(the suite: a quarter)",
     )
     args = parser.parse_args(argv)
     if args.rounds is not None and args.rounds < 1:

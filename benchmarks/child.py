@@ -1,13 +1,15 @@
 """One benchmark process: ``python benchmarks/child.py JOB.json RESULT.json``.
 
-A child runs one contender family (numpy, torch or tensorflow) and nothing else, so no
-other library's worker threads spin on its cores. The job says what to measure:
+A child runs one contender family (numpy, torch or tensorflow) and nothing
+else, so no other library's worker threads spin on its cores. The job says what
+to measure:
 
-- ``suite``: every (contender, layer) with ``warmups`` untimed calls, then a fixed
-  ``repeats`` timed calls (``slow_repeats`` when the first call takes more than
-  ``slow_seconds``); the minor page faults of the timed calls; optionally saves
-  each output once, with whether it is C-contiguous.
-- ``warmup``: the times of the first ``calls`` calls of one contender on one layer.
+- ``suite``: every (contender, layer) with ``warmups`` untimed calls, then a
+  fixed ``repeats`` timed calls (``slow_repeats`` when the first call takes
+  more than ``slow_seconds``); the minor page faults of the timed calls;
+  optionally saves each output once, with whether it is C-contiguous.
+- ``warmup``: the times of the first ``calls`` calls of one contender on one
+  layer.
 - ``scaling``: times (and, for numpy, tracemalloc peaks) along a scaling family.
 - ``memory``: the rise of the peak resident set during the first call of one
   layer, after one call on a small layer has loaded the library's code.
@@ -29,7 +31,7 @@ from tconv_lib import first_calls, time_calls, traced_peak
 
 
 def frameworks_loaded(modules):
-    """The frameworks among the imported module names (none allowed in a numpy child)."""
+    """The frameworks among the imported modules (none in a numpy child)."""
     return sorted(
         {name.split(".")[0] for name in modules} & {"torch", "tensorflow"}
     )
@@ -39,8 +41,9 @@ def check_numpy_isolation(modules):
     loaded = frameworks_loaded(modules)
     if loaded:
         raise RuntimeError(
-            f"the numpy process imported {loaded}: their worker threads would slow "
-            "numpy's BLAS down; import them only in their own processes"
+            f"the numpy process imported {loaded}: their worker threads "
+            "would slow numpy's BLAS down; import them only in their own "
+            "processes"
         )
 
 

@@ -1,7 +1,9 @@
-"""The contenders: each builds, from a layer, a function of no arguments that computes it.
+"""The contenders: each builds, from a layer, a function of no arguments that
+computes it.
 
-The numpy builders import only tconv_lib (and scipy for the sparse matrix); torch and
-tensorflow are imported inside their own builders, which only their processes call.
+The numpy builders import only tconv_lib (and scipy for the sparse matrix);
+torch and tensorflow are imported inside their own builders, which only their
+processes call.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ FRAMEWORKS = ("torch", "tensorflow")
 #: The scaling study also times C^T x with C a scipy.sparse matrix.
 SCALING_METHODS = NUMPY_METHODS + ("sparse",) + FRAMEWORKS
 
-#: The memory guard for the slow methods: ``layers.feasible`` has already checked their
-#: buffers against the benchmark's budget. (gemm keeps its default chunk budget.)
+#: The memory guard for the slow methods: ``layers.feasible`` has already
+#: checked their buffers against the benchmark's budget. (gemm keeps its
+#: default chunk budget.)
 SLOW_METHOD_BUDGET = 64 * 2**30
 
 
@@ -29,7 +32,10 @@ def numpy_method(method, layer):
 
 
 def sparse_method(layer):
-    """``y = C^T x``, C a CSR matrix from ``tl.conv_matrix(..., sparse=True)``."""
+    """``y = C^T x``, C a CSR matrix built in every call (build + product).
+
+    C comes from ``tl.conv_matrix(..., sparse=True)``.
+    """
     import tconv_lib as tl
 
     x, w = layer_arrays(layer)
@@ -68,10 +74,11 @@ def torch_method(layer):
 
 
 def tf_method(layer):
-    """``tf.nn.conv_transpose`` on channels-last data, TF's arguments for the layer.
+    """``tf.nn.conv_transpose`` on channels-last data, TF's arguments.
 
-    ``conv1d_transpose`` and ``conv3d_transpose`` take only string padding: where the layer
-    needs explicit padding there, TF computes the VALID canvas and the result is cropped.
+    ``conv1d_transpose`` and ``conv3d_transpose`` take only string padding:
+    where the layer needs explicit padding there, TF computes the VALID canvas
+    and the result is cropped (inside the timed call).
     """
     import tensorflow as tf
 

@@ -1,6 +1,8 @@
-"""The layers the benchmark times: the suite of real networks' layers and the scaling families.
+"""The layers the benchmark times: the suite of real networks' layers and the
+scaling families.
 
-Every process builds its arrays from the layer alone (a generator seeded by the layer's
+Every process builds its arrays from the layer alone (a generator seeded by the
+layer's
 name), so the numpy, PyTorch and TensorFlow processes compute the same numbers.
 """
 
@@ -17,7 +19,10 @@ from tconv_lib import conv_transpose_output_size
 
 @dataclass(frozen=True)
 class Layer:
-    """One layer: ``x`` is ``(N, C_in, *spatial)``, ``w`` is ``(C_in, C_out, *k)``."""
+    """One layer of the benchmark.
+
+    ``x`` is ``(N, C_in, *spatial)``, ``w`` is ``(C_in, C_out, *k)``.
+    """
 
     name: str
     family: str
@@ -48,7 +53,10 @@ class Layer:
 
     @property
     def flops(self):
-        """2 per multiply-add of the definition: N C_in C_out k^n prod(spatial)."""
+        """2 per multiply-add of the definition.
+
+        That is 2 N C_in C_out k^n prod(spatial).
+        """
         return (
             2
             * self.batch
@@ -79,7 +87,7 @@ def layer_from_dict(data):
 
 
 def layer_arrays(layer):
-    """float32 input and weight, the same in every process (seeded by the name)."""
+    """float32 input and weight, the same in every process (name-seeded)."""
     rng = np.random.default_rng(zlib.crc32(layer.name.encode()))
     x = rng.standard_normal((layer.batch, layer.c_in, *layer.spatial))
     w = rng.standard_normal(
@@ -134,7 +142,8 @@ BASELINE_LAYER = Layer("1x1 baseline", "baseline", 1, 1, 1, (1, 1), 1, 1)
 def scaling_families(quick):
     """(sizes, layers by size, strides, layers by stride).
 
-    Size: 16 -> 16 channels, k=4 s=2 p=1, batch 1, H x H input. Stride: 32 x 32 input,
+    Size: 16 -> 16 channels, k=4 s=2 p=1, batch 1, H x H input. Stride:
+    32 x 32 input,
     k=4, p=0, s = 1 ... 8.
     """
     sizes = (4, 8) if quick else (8, 16, 32, 64, 128, 256)
@@ -153,7 +162,7 @@ def scaling_families(quick):
 
 
 def feasible(method, layer, budget):
-    """Whether a slow numpy method fits ``budget`` bytes (and finishes in seconds)."""
+    """Whether a slow numpy method fits ``budget`` bytes (and ends quickly)."""
     item = 4
     inputs = math.prod(layer.spatial)
     outputs = math.prod(layer.out_size)

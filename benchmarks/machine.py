@@ -1,4 +1,4 @@
-"""The machine and the environment: what the parent sees, what each child uses."""
+"""The machine and the environment: what the parent sees, what children use."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import platform
 import re
 from pathlib import Path
 
-#: Variables that pick kernels or thread counts. The course's "foreign CPU" setting (and
-#: this machine's environment) sets some; a child starts without them, so every library
-#: runs the kernels it picks for this CPU, with the threads the harness sets explicitly.
+#: Variables that pick kernels, thread counts or the allocator. The course's
+#: "foreign CPU" setting (and this machine's environment) sets some; a child
+#: starts without them, so every library runs the kernels it picks for this
+#: CPU, with the threads the harness sets explicitly.
 REMOVED_FROM_CHILDREN = (
     "OPENBLAS_CORETYPE",
     "ATEN_CPU_CAPABILITY",
@@ -61,14 +62,14 @@ def removed(name):
 
 
 def child_environment():
-    """The parent's environment without the kernel, thread and malloc variables."""
+    """The parent's environment without the kernel, thread, malloc variables."""
     env = {k: v for k, v in os.environ.items() if not removed(k)}
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"  # no C++ log lines on stderr
     return env
 
 
 def parent_environment():
-    """Every recorded variable (None when unset) and any MALLOC_* that is set."""
+    """Every recorded variable (None when unset) and any MALLOC_* set."""
     recorded = {name: os.environ.get(name) for name in RECORDED}
     malloc = {
         k: v for k, v in os.environ.items() if k.startswith(REMOVED_PREFIX)
@@ -191,7 +192,7 @@ def memory_gib():
 
 
 def describe_parent(threads):
-    """The machine as the parent sees it (the libraries come from the children)."""
+    """The machine as the parent sees it (libraries come from the children)."""
     return {
         "cpu_model": cpu_model(),
         **cpu_identity(),
@@ -212,7 +213,7 @@ def describe_parent(threads):
     }
 
 
-# ---- what a child uses (called inside the child, after its library is imported)
+# ---- what a child uses (called in the child, after its library is imported)
 
 
 def numpy_libraries(threads):
@@ -262,6 +263,7 @@ def torch_libraries():
 def tf_libraries():
     import tensorflow as tf
 
+    threading = tf.config.threading
     switch = os.environ.get("TF_ENABLE_ONEDNN_OPTS")
     x86_linux = platform.system() == "Linux" and platform.machine() in (
         "x86_64",
@@ -271,8 +273,8 @@ def tf_libraries():
     return {
         "tensorflow": tf.__version__,
         "tf_onednn": "on" if on else "off",
-        "tf_intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
-        "tf_inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads(),
+        "tf_intra_op_threads": threading.get_intra_op_parallelism_threads(),
+        "tf_inter_op_threads": threading.get_inter_op_parallelism_threads(),
     }
 
 

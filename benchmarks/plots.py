@@ -22,7 +22,7 @@ GEMM_TARGET = 1.3
 
 
 def plot_suite(suite, path):
-    """Time ratio to PyTorch per layer, with the per-round min-max as error bars."""
+    """Time ratio to PyTorch per layer, the per-round min-max as error bars."""
     contenders = [
         c
         for c in ("gemm", "subpixel", "direct", "tensorflow")
