@@ -731,6 +731,7 @@ def run(
             "repeats": QUICK_REPEATS if quick else REPEATS,
             "repeats_where": "every (contender, layer) and round, suite and "
             "scaling studies alike; no growth to a minimum time",
+            "min_seconds": 0.0,  # kept from schema 2: no minimum time now
             "slow_seconds": SLOW_SECONDS,
             "slow_repeats": SLOW_REPEATS,
             "slow_calls": f"a (contender, layer) whose first call takes more "

@@ -108,6 +108,7 @@ def test_the_json_has_schema_2(result):
     assert settings["rounds"] == bench.QUICK_ROUNDS
     assert settings["repeats"] == bench.QUICK_REPEATS
     assert settings["matmul"]["repeats"] == bench.MATMUL_REPEATS
+    assert settings["min_seconds"] == 0.0  # fixed repeats, no growth
     assert data["matmul_peak_gflops"]["n"] == (
         bench.MATMUL_REPEATS * settings["rounds"]
     )
