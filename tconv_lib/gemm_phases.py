@@ -71,6 +71,17 @@ def phases_pay(x, w, groups, stride, dilation, q_len):
     return bool(np.isfinite(x.sum()) and np.isfinite(w.sum()))
 
 
+def copy_phases(target, source):
+    """``target[...] = source`` for arrays whose last axis is the phase of the last spatial axis.
+
+    Why one copy per phase: copying the whole (transposed) view at once makes numpy's inner
+    loop run over the last axis's s phases, 2 entries for s = 2; per phase it runs along the
+    long q axis before it (measured 2-6x faster).
+    """
+    for r in range(target.shape[-1]):
+        target[..., r] = source[..., r]
+
+
 def _chunk_sizes(batch, q_rows, per_input, per_row, budget):
     """Samples and q-rows of one chunk: whole samples first; rows 0 if one row does not fit."""
     per_sample = per_input + q_rows * per_row
@@ -209,10 +220,6 @@ def phases_method(x, w, a, groups, out_size, q_len, memory_budget):
             )
             source = source[(Ellipsis,) + tuple(slice(0, q) for q in q_len[1:])]
             source = source.transpose(interleave)
-            target = y_phases[n0:n1, :, :, q0:q1]
-            for r in range(
-                stride[-1]
-            ):  # one copy per phase of the last axis (see gemm.py)
-                target[..., r] = source[..., r]
+            copy_phases(y_phases[n0:n1, :, :, q0:q1], source)
     crop = tuple(slice(p, p + o) for p, o in zip(padding, out_size))
     return y[(slice(None), slice(None)) + crop]
