@@ -42,6 +42,11 @@ settings.register_profile(
 )
 
 
+def budget_asked_for(refusal):
+    """The ``memory_budget`` a library refusal (a pytest ExceptionInfo) says would work."""
+    return int(str(refusal.value).split("pass memory_budget=")[1].split()[0])
+
+
 def torch_conv(x, w, stride=1, padding=0, dilation=1, groups=1):
     """``torch.nn.functional.conv{1,2,3}d`` on numpy arrays (no bias), as a numpy array."""
     import torch

@@ -6,7 +6,7 @@ by phases, the batch/channel chunking under a memory budget, and dtype preservat
 
 import numpy as np
 import pytest
-from conftest import torch_conv_transpose
+from conftest import budget_asked_for, torch_conv_transpose
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -167,7 +167,7 @@ def smallest_budget(x, w, stride, padding, output_padding, dilation, groups):
         gemm_with_budget(
             x, w, stride, padding, output_padding, dilation, groups, 1
         )
-    return int(str(refusal.value).split("pass memory_budget=")[1].split()[0])
+    return budget_asked_for(refusal)
 
 
 @pytest.mark.parametrize("factor", [1, 3, 20, 10**6])

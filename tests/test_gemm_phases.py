@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from conftest import torch_conv_transpose
+from conftest import budget_asked_for, torch_conv_transpose
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -119,7 +119,7 @@ def test_it_matches_torch_on_random_arguments(
 def smallest_budget(x, w, a, groups, out, q_len):
     with pytest.raises(ValueError, match="memory_budget") as refusal:
         phases_method(x, w, a, groups, out, q_len, 1)
-    return int(str(refusal.value).split("pass memory_budget=")[1].split()[0])
+    return budget_asked_for(refusal)
 
 
 @pytest.mark.parametrize("factor", [1, 2, 7, 10**6])

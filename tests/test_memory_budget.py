@@ -5,7 +5,7 @@ import inspect
 
 import numpy as np
 import pytest
-from conftest import torch_conv_transpose
+from conftest import budget_asked_for, torch_conv_transpose
 
 import tconv_lib as tl
 from tconv_lib import geometry, messages, transpose
@@ -54,7 +54,7 @@ def test_conv_matrix_needs_no_more_than_the_budget_its_refusal_names(sparse):
     w = RNG.standard_normal((8, 8, 3, 3))
     with pytest.raises(ValueError) as refusal:
         tl.conv_matrix(w, (40, 40), sparse=sparse, memory_budget=1)
-    budget = int(str(refusal.value).split("pass memory_budget=")[1].split()[0])
+    budget = budget_asked_for(refusal)
     # The dense matrix and the index arrays together, not each on its own.
     assert budget >= (8 * 38 * 38) * (8 * 40 * 40) * 8 * (not sparse)
     _, peak = traced_peak(
@@ -83,7 +83,7 @@ def test_conv_splits_one_sample_into_bands_of_output_rows():
         tl.conv(
             x, w, stride=(2, 1), padding=1, dilation=(1, 2), memory_budget=1
         )
-    budget = int(str(refusal.value).split("pass memory_budget=")[1].split()[0])
+    budget = budget_asked_for(refusal)
     # One padded sample (3*11*9 entries) plus the columns and product of one row (3*6+4)*7.
     assert budget == (3 * 11 * 9 + (3 * 6 + 4) * 7) * 8
     banded = tl.conv(
